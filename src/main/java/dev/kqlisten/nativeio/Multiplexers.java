@@ -1,0 +1,87 @@
+package dev.kqlisten.nativeio;
+
+import dev.kqlisten.nativeio.bsd.BsdSockets;
+import dev.kqlisten.nativeio.bsd.KQueueMultiplexer;
+import dev.kqlisten.nativeio.linux.EpollMultiplexer;
+import dev.kqlisten.nativeio.linux.LinuxSockets;
+
+/**
+ * Chooses the backend implementation for the host: the one place that switches on the OS.
+ */
+public final class Multiplexers {
+
+    private Multiplexers() {
+    }
+
+    /** The backend {@code requested} resolves to on {@code host}. */
+    public static Backend resolve(Backend requested, HostPlatform host) {
+        if (requested == null || requested == Backend.AUTO) {
+            return (host.os() == HostOs.LINUX) ? Backend.EPOLL : Backend.KQUEUE;
+        }
+        return requested;
+    }
+
+    /**
+     * Opens a readiness queue and the socket calls for this host.
+     *
+     * @throws NativeTransportUnavailableException if the backend cannot run here, with the
+     * detected OS and architecture and the reason
+     */
+    public static NativeTransport open(TransportOptions options) {
+        return open(options, HostPlatform.current());
+    }
+
+    static NativeTransport open(TransportOptions options, HostPlatform host) {
+        Backend backend = resolve(options.backend(), host);
+        if (backend == Backend.EPOLL && host.os() != HostOs.LINUX) {
+            throw unavailable(backend, host, "epoll is Linux-only; " + host.os().displayName() + " has kqueue", null);
+        }
+        Sockets sockets = null;
+        try {
+            sockets = (host.os() == HostOs.LINUX) ? new LinuxSockets(options.readBufferSize())
+                    : new BsdSockets(host.os(), options.readBufferSize());
+            Multiplexer multiplexer = (backend == Backend.EPOLL) ? new EpollMultiplexer(options.maxEvents())
+                    : openKQueue(options, host);
+            return new NativeTransport(multiplexer, sockets);
+        }
+        catch (NativeTransportUnavailableException ex) {
+            closeQuietly(sockets);
+            throw ex;
+        }
+        catch (NativeIoException | LinkageError | RuntimeException ex) {
+            closeQuietly(sockets);
+            throw unavailable(backend, host, backend.name().toLowerCase() + " could not be opened: " + ex.getMessage(),
+                    ex);
+        }
+    }
+
+    private static Multiplexer openKQueue(TransportOptions options, HostPlatform host) throws NativeIoException {
+        KqueueAbi abi = (options.kqueueAbi() != null) ? options.kqueueAbi() : host.os().nativeKqueueAbi();
+        if (abi == null) {
+            throw unavailable(Backend.KQUEUE, host,
+                    host.os().displayName() + " has no kqueue; a kqueue-compatible library and its ABI must be named",
+                    null);
+        }
+        if (host.os() != HostOs.LINUX && abi != host.os().nativeKqueueAbi()) {
+            throw unavailable(Backend.KQUEUE, host, "the kqueue ABI " + abi + " does not match the host OS "
+                    + host.os().displayName() + " (" + host.os().nativeKqueueAbi() + ")", null);
+        }
+        if (host.os() == HostOs.LINUX && (options.kqueueLibrary() == null || options.kqueueLibrary().isBlank())) {
+            throw unavailable(Backend.KQUEUE, host,
+                    "Linux has no kqueue; a kqueue-compatible library must be named", null);
+        }
+        return new KQueueMultiplexer(options.kqueueLibrary(), abi, options.maxEvents());
+    }
+
+    private static NativeTransportUnavailableException unavailable(Backend backend, HostPlatform host, String reason,
+            Throwable cause) {
+        return new NativeTransportUnavailableException(backend, host.osName(), host.arch(), reason, cause);
+    }
+
+    private static void closeQuietly(Sockets sockets) {
+        if (sockets != null) {
+            sockets.close();
+        }
+    }
+
+}

@@ -1,0 +1,107 @@
+package dev.kqlisten.nativeio;
+
+/**
+ * Ready events from one wait call, as parallel primitive arrays; filled by
+ * {@link Multiplexer#await(ReadyEvents, long)} and walked by index. Owned and reused by one
+ * poller thread: nothing is allocated per event.
+ */
+public final class ReadyEvents {
+
+    /** The registration is readable: data, a pending connection, or EOF/error to collect. */
+    public static final int READABLE = 1;
+
+    /** The peer shut down its write side (kqueue {@code EV_EOF}, epoll {@code EPOLLRDHUP}/{@code EPOLLHUP}). */
+    public static final int EOF = 1 << 1;
+
+    /**
+     * An error is pending: a failed registration (kqueue {@code EV_ERROR}, errno in
+     * {@link #error(int)}) or a socket error (epoll {@code EPOLLERR}; kqueue {@code EV_EOF}
+     * with a non-zero {@code fflags}).
+     */
+    public static final int ERROR = 1 << 2;
+
+    private final long[] ids;
+
+    private final int[] flags;
+
+    private final long[] available;
+
+    private final int[] errors;
+
+    private int size;
+
+    public ReadyEvents(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        }
+        this.ids = new long[capacity];
+        this.flags = new int[capacity];
+        this.available = new long[capacity];
+        this.errors = new int[capacity];
+    }
+
+    public int capacity() {
+        return this.ids.length;
+    }
+
+    public int size() {
+        return this.size;
+    }
+
+    /** The id the registration was made with ({@code udata} / {@code data.u64}). */
+    public long id(int i) {
+        return this.ids[i];
+    }
+
+    /** Bitmask of {@link #READABLE}, {@link #EOF}, {@link #ERROR}. */
+    public int flags(int i) {
+        return this.flags[i];
+    }
+
+    public boolean isReadable(int i) {
+        return (this.flags[i] & READABLE) != 0;
+    }
+
+    public boolean isEof(int i) {
+        return (this.flags[i] & EOF) != 0;
+    }
+
+    public boolean isError(int i) {
+        return (this.flags[i] & ERROR) != 0;
+    }
+
+    /**
+     * kqueue's {@code data}: bytes readable on a connection, or completed connections waiting
+     * on a listener; -1 where the backend does not know (epoll).
+     */
+    public long available(int i) {
+        return this.available[i];
+    }
+
+    /** Raw errno of a pending error, 0 if none. Decode with {@link Sockets#errno(int)}. */
+    public int error(int i) {
+        return this.errors[i];
+    }
+
+    /** Starts a new fill. For multiplexers. */
+    public void clear() {
+        this.size = 0;
+    }
+
+    /**
+     * Appends one event; returns false (and appends nothing) when full. For multiplexers.
+     */
+    public boolean add(long id, int flags, long available, int error) {
+        int i = this.size;
+        if (i == this.ids.length) {
+            return false;
+        }
+        this.ids[i] = id;
+        this.flags[i] = flags;
+        this.available[i] = available;
+        this.errors[i] = error;
+        this.size = i + 1;
+        return true;
+    }
+
+}

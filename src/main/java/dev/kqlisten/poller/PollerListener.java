@@ -1,0 +1,36 @@
+package dev.kqlisten.poller;
+
+import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.connection.ConnectionInfo;
+
+/**
+ * Callbacks out of a {@link Poller}, all made on its thread. For one connection they come in
+ * the order opened, read*, peerClosed?, closed, and closed always comes exactly once.
+ * <p>
+ * An exception thrown by a callback is caught by the poller, counted in
+ * {@link PollerStats#listenerFailures()}, and does not affect the connection or the loop.
+ */
+public interface PollerListener {
+
+    /** A connection was accepted and registered. */
+    void opened(ConnectionInfo connection);
+
+    /**
+     * Bytes arrived.
+     *
+     * @param data a fresh array owned by the receiver from now on
+     */
+    void read(ConnectionInfo connection, byte[] data);
+
+    /** The peer shut down its sending side; every byte it sent before has been delivered. */
+    void peerClosed(ConnectionInfo connection);
+
+    /**
+     * The connection was closed and its descriptor released.
+     *
+     * @param error the errno name behind {@link CloseReason#RESET} or {@link CloseReason#ERROR},
+     * otherwise {@code null}
+     */
+    void closed(ConnectionInfo connection, CloseReason reason, String error);
+
+}
