@@ -1,0 +1,24 @@
+package dev.kqlisten.poller;
+
+import java.util.Objects;
+
+import dev.kqlisten.nativeio.ListenSpec;
+
+/**
+ * The settings of one listener's poller.
+ *
+ * @param listenerName the listener's name, carried by every event
+ * @param listen where and how to listen
+ * @param readBufferSize the most bytes read from a connection per readiness event
+ */
+public record PollerConfig(String listenerName, ListenSpec listen, int readBufferSize) {
+
+    public PollerConfig {
+        Objects.requireNonNull(listenerName, "listenerName");
+        Objects.requireNonNull(listen, "listen");
+        if (readBufferSize < 1) {
+            throw new IllegalArgumentException("readBufferSize must be at least 1, was " + readBufferSize);
+        }
+    }
+
+}
