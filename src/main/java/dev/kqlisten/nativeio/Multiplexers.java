@@ -38,9 +38,9 @@ public final class Multiplexers {
         }
         Sockets sockets = null;
         try {
-            sockets = (host.os() == HostOs.LINUX) ? new LinuxSockets(options.readBufferSize())
-                    : new BsdSockets(host.os(), options.readBufferSize());
-            Multiplexer multiplexer = (backend == Backend.EPOLL) ? new EpollMultiplexer(options.maxEvents())
+            sockets = (host.os() == HostOs.LINUX) ? placeholder()
+                    : placeholder();
+            Multiplexer multiplexer = (backend == Backend.EPOLL) ? placeholderMux()
                     : openKQueue(options, host);
             return new NativeTransport(multiplexer, sockets);
         }
@@ -70,8 +70,13 @@ public final class Multiplexers {
             throw unavailable(Backend.KQUEUE, host,
                     "Linux has no kqueue; a kqueue-compatible library must be named", null);
         }
-        return new KQueueMultiplexer(options.kqueueLibrary(), abi, options.maxEvents());
+        return placeholderMux();
     }
+
+    // placeholders until the native layer lands
+    private static Sockets placeholder() { throw new UnsupportedOperationException(); }
+
+    private static Multiplexer placeholderMux() { throw new UnsupportedOperationException(); }
 
     private static NativeTransportUnavailableException unavailable(Backend backend, HostPlatform host, String reason,
             Throwable cause) {
