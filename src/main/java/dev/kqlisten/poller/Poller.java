@@ -1,57 +1,427 @@
 package dev.kqlisten.poller;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
+import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.connection.Connection;
+import dev.kqlisten.connection.ConnectionInfo;
+import dev.kqlisten.connection.ConnectionRegistry;
+import dev.kqlisten.connection.ConnectionState;
+import dev.kqlisten.nativeio.Errno;
+import dev.kqlisten.nativeio.Multiplexer;
 import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.nativeio.NativeTransport;
+import dev.kqlisten.nativeio.ReadyEvents;
+import dev.kqlisten.nativeio.Sockets;
 
 /**
- * The event loop of one listener. API outline; the loop is being written.
+ * The event loop of one listener: accepts connections, reads their bytes and reports them to a
+ * {@link PollerListener}, all on one thread that owns every piece of connection state.
+ * <p>
+ * One iteration: wait (submitting queued registrations with the wait on kqueue), run commands
+ * queued by other threads, then walk the ready events by index. Registrations are
+ * level-triggered (see {@link Multiplexer}): a readable connection gets one read of at most
+ * {@code readBufferSize} bytes per event, sized by kqueue's {@code data} when known, and what
+ * is left is reported again by the next wait. That keeps one fast sender from starving the
+ * others and needs no extra read to reach EAGAIN.
+ * <p>
+ * Nothing is allocated per event except what the listener receives: the {@link ConnectionInfo}
+ * of a new connection and the byte array of a read.
  */
 public final class Poller implements Runnable {
 
-    private Poller() {
+    private static final Logger logger = System.getLogger(Poller.class.getName());
+
+    /** Registration id of the listening socket; connection ids start at 1. */
+    static final long LISTENER_ID = 0;
+
+    /** Connection ids are unique in the JVM, so an id never names two connections. */
+    private static final AtomicLong nextConnectionId = new AtomicLong();
+
+    private static final long LOOP_FAILURE_BACKOFF_MILLIS = 100;
+
+    private final PollerConfig config;
+
+    private final NativeTransport transport;
+
+    private final Multiplexer multiplexer;
+
+    private final Sockets sockets;
+
+    private final PollerListener listener;
+
+    private final int listenFd;
+
+    private final InetSocketAddress localAddress;
+
+    private final boolean wildcard;
+
+    /** Loop thread only. */
+    private final ReadyEvents ready;
+
+    /** Loop thread only. */
+    private final ConnectionRegistry connections = new ConnectionRegistry(1024);
+
+    private final PollerStats stats = new PollerStats();
+
+    /** Commands from other threads, run at the top of each iteration. */
+    private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+
+    /** Set while a wake-up is in flight, so repeated wake-ups cost one system call. */
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    private volatile boolean shutdownRequested;
+
+    private volatile Thread loopThread;
+
+    private Poller(PollerConfig config, NativeTransport transport, PollerListener listener, int listenFd,
+            InetSocketAddress localAddress, int maxEvents) {
+        this.config = config;
+        this.transport = transport;
+        this.multiplexer = transport.multiplexer();
+        this.sockets = transport.sockets();
+        this.listener = listener;
+        this.listenFd = listenFd;
+        this.localAddress = localAddress;
+        this.wildcard = localAddress.getAddress().isAnyLocalAddress();
+        this.ready = new ReadyEvents(maxEvents);
     }
 
     /**
-     * Binds and listens synchronously on the calling thread, so that a port clash fails here.
-     * The poller takes ownership of {@code transport}.
+     * Binds and listens synchronously on the calling thread, so a port clash fails here rather
+     * than on the loop thread. The poller owns {@code transport} from now on; on failure it is
+     * closed before this method throws.
+     *
+     * @param maxEvents the most ready events collected per wait
      */
-    public static Poller open(PollerConfig config, NativeTransport transport, PollerListener listener)
-            throws NativeIoException {
-        throw new UnsupportedOperationException("loop not written yet");
+    public static Poller open(PollerConfig config, NativeTransport transport, int maxEvents,
+            PollerListener listener) throws NativeIoException {
+        int fd = -1;
+        try {
+            fd = transport.sockets().openListener(config.listen());
+            InetSocketAddress bound = transport.sockets().localAddress(fd);
+            Poller poller = new Poller(config, transport, listener, fd, bound, maxEvents);
+            transport.multiplexer().register(fd, LISTENER_ID);
+            return poller;
+        }
+        catch (NativeIoException | RuntimeException ex) {
+            if (fd >= 0) {
+                transport.sockets().close(fd);
+            }
+            transport.close();
+            throw ex;
+        }
     }
 
-    /** The address actually bound (the real port when 0 was asked for). */
+    /** The address actually bound: the real port when 0 was asked for. */
     public InetSocketAddress localAddress() {
-        throw new UnsupportedOperationException();
+        return this.localAddress;
+    }
+
+    /** The listener's name. */
+    public String name() {
+        return this.config.listenerName();
     }
 
     /** The backend's name, {@code kqueue} or {@code epoll}. */
     public String backend() {
-        throw new UnsupportedOperationException();
-    }
-
-    /** Runs the loop until {@link #shutdown()}; then closes every connection, the listener and the transport. */
-    @Override
-    public void run() {
-        throw new UnsupportedOperationException();
-    }
-
-    /** Asks the loop to stop; any thread. */
-    public void shutdown() {
-        throw new UnsupportedOperationException();
-    }
-
-    /**
-     * Releases everything when the loop never ran (start-up failed after {@link #open}).
-     */
-    public void closeUnstarted() {
-        throw new UnsupportedOperationException();
+        return this.multiplexer.backend();
     }
 
     public PollerStats stats() {
-        throw new UnsupportedOperationException();
+        return this.stats;
+    }
+
+    /** Whether the loop is running: started and not yet finished. */
+    public boolean isRunning() {
+        return this.loopThread != null && !this.released.get();
+    }
+
+    /**
+     * Runs the loop until {@link #shutdown()}, then closes every connection with
+     * {@link CloseReason#SHUTDOWN}, the listening socket and the transport.
+     */
+    @Override
+    public void run() {
+        this.loopThread = Thread.currentThread();
+        try {
+            while (!this.shutdownRequested) {
+                try {
+                    runOnce(-1);
+                }
+                catch (NativeIoException | RuntimeException ex) {
+                    handleLoopFailure(ex);
+                }
+            }
+        }
+        finally {
+            release();
+        }
+    }
+
+    /** One wait and dispatch. Package-private so tests can drive the loop step by step. */
+    void runOnce(long timeoutNanos) throws NativeIoException {
+        int n = this.multiplexer.await(this.ready, timeoutNanos);
+        this.stats.loopIterations++;
+        // Clear before reading the flag and the queue: a wake-up requested after this point
+        // triggers the kernel again, so the next wait returns at once and nothing is missed.
+        this.wakeupPending.set(false);
+        if (this.shutdownRequested) {
+            return;
+        }
+        runCommands();
+        for (int i = 0; i < n; i++) {
+            long id = this.ready.id(i);
+            if (id == LISTENER_ID) {
+                acceptAll();
+            }
+            else {
+                Connection connection = this.connections.get(id);
+                if (connection != null) {
+                    // null: closed earlier in this batch; its late events are dropped.
+                    handleConnectionEvent(connection, i);
+                }
+            }
+        }
+    }
+
+    private void handleLoopFailure(Exception ex) {
+        this.stats.loopFailures++;
+        logger.log(Level.WARNING, "Listener '" + name() + "': unexpected failure in the poller loop; continuing", ex);
+        try {
+            // Back off so that a persistent failure does not spin a core.
+            Thread.sleep(LOOP_FAILURE_BACKOFF_MILLIS);
+        }
+        catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            this.shutdownRequested = true;
+        }
+    }
+
+    private void runCommands() {
+        Runnable command;
+        while ((command = this.commands.poll()) != null) {
+            try {
+                command.run();
+            }
+            catch (RuntimeException ex) {
+                logger.log(Level.WARNING, "Listener '" + name() + "': command failed", ex);
+            }
+        }
+    }
+
+    private void acceptAll() {
+        for (;;) {
+            int fd = this.sockets.accept(this.listenFd);
+            if (fd >= 0) {
+                opened(fd);
+                continue;
+            }
+            if (fd == Sockets.AGAIN) {
+                return;
+            }
+            Errno errno = this.sockets.errno(this.sockets.lastErrno());
+            if (errno == Errno.ECONNABORTED || errno == Errno.EINTR) {
+                // The peer gave up while queued, or a signal: the next one may be fine.
+                continue;
+            }
+            this.stats.acceptErrors++;
+            logger.log(Level.WARNING, "Listener '{0}': accept failed: {1} ({2})", name(), errno,
+                    errno.description());
+            return;
+        }
+    }
+
+    private void opened(int fd) {
+        long id = nextConnectionId.incrementAndGet();
+        InetSocketAddress remote = this.sockets.acceptedPeer();
+        InetSocketAddress local = this.localAddress;
+        try {
+            if (this.wildcard) {
+                local = this.sockets.localAddress(fd);
+            }
+            this.multiplexer.register(fd, id);
+        }
+        catch (NativeIoException ex) {
+            this.stats.acceptErrors++;
+            logger.log(Level.WARNING, "Listener '" + name() + "': could not set up an accepted connection", ex);
+            this.sockets.close(fd);
+            return;
+        }
+        ConnectionInfo info = new ConnectionInfo(id, name(), remote, local, Instant.now());
+        Connection connection = new Connection(info, fd, System.nanoTime());
+        this.connections.put(connection);
+        this.stats.accepted++;
+        this.stats.activeConnections = this.connections.size();
+        try {
+            this.listener.opened(info);
+        }
+        catch (RuntimeException ex) {
+            listenerFailed(ex);
+        }
+    }
+
+    private void handleConnectionEvent(Connection connection, int i) {
+        int error = this.ready.error(i);
+        if (error != 0) {
+            // A pending socket error (reset, timeout) or a failed registration. Deliver what
+            // is still readable first, then close with the error as the reason.
+            drain(connection);
+            if (connection.state() != ConnectionState.CLOSED) {
+                closeWithError(connection, error);
+            }
+            return;
+        }
+        long available = this.ready.available(i);
+        boolean eof = this.ready.isEof(i);
+        if (eof && available == 0) {
+            peerClosed(connection);
+            return;
+        }
+        int want = this.config.readBufferSize();
+        if (available > 0 && available < want) {
+            want = (int) available;
+        }
+        int n = readOnce(connection, want);
+        if (n > 0 && eof && (available >= 0 ? n >= available : n < want)) {
+            // kqueue: everything that was pending is read. epoll: a short read after RDHUP
+            // means the receive queue, which holds every byte before the FIN, is empty.
+            peerClosed(connection);
+        }
+    }
+
+    /** Reads until the socket has nothing more; used only on the error path. */
+    private void drain(Connection connection) {
+        int n;
+        do {
+            n = readOnce(connection, this.config.readBufferSize());
+        }
+        while (n > 0);
+    }
+
+    /**
+     * One read: delivers bytes, handles EOF (0) and errors. Returns what read returned, or 0
+     * once the connection is closed.
+     */
+    private int readOnce(Connection connection, int want) {
+        int n = this.sockets.read(connection.fd(), want);
+        if (n > 0) {
+            byte[] data = new byte[n];
+            this.sockets.readBuffer().get(0, data);
+            connection.recordRead(n, System.nanoTime());
+            this.stats.reads++;
+            this.stats.bytesRead += n;
+            try {
+                this.listener.read(connection.info(), data);
+            }
+            catch (RuntimeException ex) {
+                listenerFailed(ex);
+            }
+            return n;
+        }
+        if (n == 0) {
+            peerClosed(connection);
+            return 0;
+        }
+        if (n == Sockets.FAILED) {
+            closeWithError(connection, this.sockets.lastErrno());
+            return 0;
+        }
+        return n;
+    }
+
+    private void peerClosed(Connection connection) {
+        if (connection.state() != ConnectionState.OPEN) {
+            return;
+        }
+        connection.markPeerClosed();
+        try {
+            this.listener.peerClosed(connection.info());
+        }
+        catch (RuntimeException ex) {
+            listenerFailed(ex);
+        }
+        close(connection, CloseReason.PEER_CLOSED, null);
+    }
+
+    private void closeWithError(Connection connection, int rawErrno) {
+        Errno errno = this.sockets.errno(rawErrno);
+        CloseReason reason = (errno == Errno.ECONNRESET) ? CloseReason.RESET : CloseReason.ERROR;
+        close(connection, reason, (errno == Errno.UNKNOWN) ? "errno " + rawErrno : errno.name());
+    }
+
+    private void close(Connection connection, CloseReason reason, String error) {
+        if (!connection.markClosed()) {
+            return;
+        }
+        this.connections.remove(connection.id());
+        this.multiplexer.forget(connection.fd());
+        this.sockets.close(connection.fd());
+        this.stats.closed++;
+        this.stats.activeConnections = this.connections.size();
+        try {
+            this.listener.closed(connection.info(), reason, error);
+        }
+        catch (RuntimeException ex) {
+            listenerFailed(ex);
+        }
+    }
+
+    private void listenerFailed(RuntimeException ex) {
+        this.stats.listenerFailures++;
+        logger.log(Level.WARNING, "Listener '" + name() + "': an event listener threw; the poller goes on", ex);
+    }
+
+    /** Asks the loop to stop and wakes it; any thread. */
+    public void shutdown() {
+        this.shutdownRequested = true;
+        wakeup();
+    }
+
+    /** Runs {@code command} on the loop thread at the start of its next iteration; any thread. */
+    public void execute(Runnable command) {
+        this.commands.add(command);
+        wakeup();
+    }
+
+    private void wakeup() {
+        if (Thread.currentThread() != this.loopThread && this.wakeupPending.compareAndSet(false, true)) {
+            this.stats.wakeups++;
+            this.multiplexer.wakeup();
+        }
+    }
+
+    /** Releases everything when the loop never ran (start-up failed after {@link #open}). */
+    public void closeUnstarted() {
+        if (this.loopThread == null) {
+            release();
+        }
+    }
+
+    /** Closes every connection (reason shutdown), then the listener and the transport. Once. */
+    private void release() {
+        if (!this.released.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            for (Connection connection : this.connections.toArray()) {
+                close(connection, CloseReason.SHUTDOWN, null);
+            }
+        }
+        finally {
+            this.multiplexer.forget(this.listenFd);
+            this.sockets.close(this.listenFd);
+            this.transport.close();
+        }
     }
 
 }

@@ -20,6 +20,12 @@ public final class PollerStats {
 
     volatile int activeConnections;
 
+    volatile long acceptErrors;
+
+    volatile long loopIterations;
+
+    volatile long loopFailures;
+
     public long accepted() {
         return this.accepted;
     }
@@ -46,6 +52,18 @@ public final class PollerStats {
 
     public int activeConnections() {
         return this.activeConnections;
+    }
+
+    public long acceptErrors() {
+        return this.acceptErrors;
+    }
+
+    public long loopIterations() {
+        return this.loopIterations;
+    }
+
+    public long loopFailures() {
+        return this.loopFailures;
     }
 
 }

@@ -1,0 +1,71 @@
+package dev.kqlisten.connection;
+
+/**
+ * One accepted connection as the poller tracks it. Mutable and owned by the poller thread: no
+ * other thread may hold or read an instance (they see {@link ConnectionInfo}).
+ */
+public final class Connection {
+
+    private final ConnectionInfo info;
+
+    private final int fd;
+
+    private ConnectionState state = ConnectionState.OPEN;
+
+    private long bytesRead;
+
+    private long lastReadNanos;
+
+    public Connection(ConnectionInfo info, int fd, long openedNanos) {
+        this.info = info;
+        this.fd = fd;
+        this.lastReadNanos = openedNanos;
+    }
+
+    public ConnectionInfo info() {
+        return this.info;
+    }
+
+    public long id() {
+        return this.info.id();
+    }
+
+    public int fd() {
+        return this.fd;
+    }
+
+    public ConnectionState state() {
+        return this.state;
+    }
+
+    public long bytesRead() {
+        return this.bytesRead;
+    }
+
+    /** {@link System#nanoTime()} of the last read that returned bytes, or of the accept. */
+    public long lastReadNanos() {
+        return this.lastReadNanos;
+    }
+
+    public void recordRead(int bytes, long nowNanos) {
+        this.bytesRead += bytes;
+        this.lastReadNanos = nowNanos;
+    }
+
+    public void markPeerClosed() {
+        this.state = ConnectionState.PEER_CLOSED;
+    }
+
+    /**
+     * Moves to {@link ConnectionState#CLOSED}; returns false if it already was, so that a
+     * connection is closed exactly once.
+     */
+    public boolean markClosed() {
+        if (this.state == ConnectionState.CLOSED) {
+            return false;
+        }
+        this.state = ConnectionState.CLOSED;
+        return true;
+    }
+
+}

@@ -1,0 +1,252 @@
+package dev.kqlisten.poller;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.kqlisten.nativeio.ListenSpec;
+import dev.kqlisten.nativeio.ReadyEvents;
+import dev.kqlisten.nativeio.Sockets;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The loop's decisions, driven through a scripted {@link FakeTransport}: ordering, sizing of
+ * reads, what happens to late events, failure containment. Runs on any OS.
+ */
+class PollerTests {
+
+    private static final int R = ReadyEvents.READABLE;
+
+    private static final int EOF = ReadyEvents.EOF;
+
+    private static final int ERR = ReadyEvents.ERROR;
+
+    private final FakeTransport fake = new FakeTransport();
+
+    private final RecordingListener listener = new RecordingListener();
+
+    private Poller poller;
+
+    @BeforeEach
+    void open() throws Exception {
+        ListenSpec spec = new ListenSpec(InetAddress.getLoopbackAddress(), 0, 0, true, false, false);
+        this.poller = Poller.open(new PollerConfig("test", spec, 16), this.fake.transport(), 64, this.listener);
+    }
+
+    @Test
+    void listenerIsRegisteredWithReservedId() {
+        assertThat(this.fake.registered).containsEntry(FakeTransport.LISTEN_FD, Poller.LISTENER_ID);
+        assertThat(this.poller.localAddress().getPort()).isEqualTo(4242);
+    }
+
+    @Test
+    void bytesPendingWithEofAreDeliveredBeforeEofAndCloseComesLast() throws Exception {
+        long id = acceptOne(10);
+        this.fake.reads(10, bytes("hello"));
+        this.fake.batch(event(id, R | EOF, 5, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).containsExactly("opened:" + id, "read:" + id + ":hello", "eof:" + id,
+                "closed:" + id + ":PEER_CLOSED");
+        assertThat(this.fake.openFds).containsExactly(FakeTransport.LISTEN_FD);
+        assertThat(this.poller.stats().bytesRead()).isEqualTo(5);
+        assertThat(this.poller.stats().activeConnections()).isZero();
+    }
+
+    @Test
+    void readIsSizedByAvailableBytesAndCappedByTheBuffer() throws Exception {
+        long id = acceptOne(10);
+        this.fake.reads(10, bytes("abc"), bytes("0123456789abcdefXYZ"));
+        this.fake.batch(event(id, R, 3, 0));
+        this.poller.runOnce(-1);
+        this.fake.batch(event(id, R, 19, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.fake.readSizes).containsExactly(3, 16);
+        assertThat(this.listener.events).contains("read:" + id + ":abc", "read:" + id + ":0123456789abcdef");
+        assertThat(this.listener.events).noneMatch((e) -> e.startsWith("eof"));
+    }
+
+    @Test
+    void eofWithMoreBytesThanOneBufferWaitsForTheNextReport() throws Exception {
+        long id = acceptOne(10);
+        this.fake.reads(10, bytes("0123456789abcdef"), bytes("tail"));
+        this.fake.batch(event(id, R | EOF, 20, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).noneMatch((e) -> e.startsWith("eof"));
+        this.fake.batch(event(id, R | EOF, 4, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).endsWith("read:" + id + ":tail", "eof:" + id, "closed:" + id + ":PEER_CLOSED");
+    }
+
+    @Test
+    void unknownAvailabilityReadsUntilAShortReadBeforeEof() throws Exception {
+        long id = acceptOne(10);
+        this.fake.reads(10, bytes("0123456789abcdef"), bytes("end"));
+        this.fake.batch(event(id, R | EOF, -1, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).noneMatch((e) -> e.startsWith("eof"));
+        this.fake.batch(event(id, R | EOF, -1, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).endsWith("read:" + id + ":end", "eof:" + id, "closed:" + id + ":PEER_CLOSED");
+    }
+
+    @Test
+    void readReturningZeroIsEof() throws Exception {
+        long id = acceptOne(10);
+        this.fake.reads(10, 0);
+        this.fake.batch(event(id, R, -1, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).endsWith("eof:" + id, "closed:" + id + ":PEER_CLOSED");
+    }
+
+    @Test
+    void pendingErrorDeliversRemainingBytesThenClosesWithReset() throws Exception {
+        long id = acceptOne(10);
+        this.fake.reads(10, bytes("last"), Sockets.AGAIN);
+        this.fake.batch(event(id, R | EOF | ERR, 4, FakeTransport.ECONNRESET));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).containsExactly("opened:" + id, "read:" + id + ":last",
+                "closed:" + id + ":RESET:ECONNRESET");
+    }
+
+    @Test
+    void failedReadClosesWithTheErrno() throws Exception {
+        long id = acceptOne(10);
+        this.fake.reads(10, Sockets.FAILED);
+        this.fake.batch(event(id, R, -1, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).endsWith("closed:" + id + ":RESET:ECONNRESET");
+    }
+
+    @Test
+    void unknownErrnoIsNamedByNumber() throws Exception {
+        long id = acceptOne(10);
+        this.fake.batch(event(id, ERR, 0, 9999));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).endsWith("closed:" + id + ":ERROR:errno 9999");
+    }
+
+    @Test
+    void eventsForAConnectionClosedEarlierInTheBatchAreDropped() throws Exception {
+        long id = acceptOne(10);
+        this.fake.reads(10, Sockets.FAILED, bytes("late"));
+        this.fake.batch(event(id, R, -1, 0), event(id, R, -1, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).containsExactly("opened:" + id, "closed:" + id + ":RESET:ECONNRESET");
+        assertThat(this.fake.forgotten).containsExactly(10);
+    }
+
+    @Test
+    void aReusedDescriptorGetsANewIdAndStaleEventsNeverReachIt() throws Exception {
+        long first = acceptOne(10);
+        this.fake.reads(10, 0);
+        this.fake.batch(event(first, R, -1, 0));
+        this.poller.runOnce(-1);
+        long second = acceptOne(10);
+        assertThat(second).isNotEqualTo(first);
+        this.fake.reads(10, bytes("new"));
+        this.fake.batch(event(first, R | EOF, 0, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).doesNotContain("read:" + second + ":new", "eof:" + second);
+        this.fake.batch(event(second, R, 3, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).contains("read:" + second + ":new");
+    }
+
+    @Test
+    void acceptTakesEveryPendingConnectionInOneEvent() throws Exception {
+        this.fake.pendingAccepts.addAll(java.util.List.of(10, 11, 12));
+        this.fake.batch(event(Poller.LISTENER_ID, R, 3, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.opened).hasSize(3);
+        assertThat(this.fake.registered).containsKeys(10, 11, 12);
+        assertThat(this.poller.stats().accepted()).isEqualTo(3);
+        assertThat(this.poller.stats().activeConnections()).isEqualTo(3);
+    }
+
+    @Test
+    void aThrowingListenerIsCountedAndTheConnectionGoesOn() throws Exception {
+        this.listener.failure = new IllegalStateException("boom");
+        long id = acceptOne(10);
+        this.fake.reads(10, bytes("one"), bytes("two"));
+        this.fake.batch(event(id, R, 3, 0));
+        this.poller.runOnce(-1);
+        this.fake.batch(event(id, R, 3, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).containsExactly("opened:" + id, "read:" + id + ":one", "read:" + id + ":two");
+        assertThat(this.poller.stats().listenerFailures()).isEqualTo(3);
+    }
+
+    @Test
+    @Timeout(10)
+    void shutdownClosesEveryConnectionTheListenerAndTheTransport() throws Exception {
+        long a = acceptOne(10);
+        long b = acceptOne(11);
+        this.poller.shutdown();
+        this.poller.run();
+        assertThat(this.listener.events).contains("closed:" + a + ":SHUTDOWN", "closed:" + b + ":SHUTDOWN");
+        assertThat(this.fake.openFds).isEmpty();
+        assertThat(this.fake.closed).isTrue();
+    }
+
+    @Test
+    @Timeout(10)
+    void aLoopFailureIsCountedAndTheLoopGoesOn() throws Exception {
+        this.fake.awaitFailure = new IllegalStateException("injected");
+        CountDownLatch ran = new CountDownLatch(1);
+        Thread loop = new Thread(this.poller, "kqlisten-poller-test");
+        loop.start();
+        this.poller.execute(ran::countDown);
+        try {
+            assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(this.poller.stats().loopFailures()).isEqualTo(1);
+        }
+        finally {
+            this.poller.shutdown();
+            loop.join(5000);
+        }
+        assertThat(loop.isAlive()).isFalse();
+    }
+
+    @Test
+    void wakeUpsFromOtherThreadsAreCoalescedUntilTheLoopRuns() throws Exception {
+        this.poller.execute(() -> {
+        });
+        this.poller.execute(() -> {
+        });
+        assertThat(this.fake.wakeups).isEqualTo(1);
+        this.poller.runOnce(-1);
+        this.poller.execute(() -> {
+        });
+        assertThat(this.fake.wakeups).isEqualTo(2);
+    }
+
+    @Test
+    void closeUnstartedReleasesTheListener() {
+        this.poller.closeUnstarted();
+        assertThat(this.fake.openFds).isEmpty();
+        assertThat(this.fake.closed).isTrue();
+    }
+
+    private long acceptOne(int fd) throws Exception {
+        this.fake.pendingAccepts.add(fd);
+        this.fake.batch(event(Poller.LISTENER_ID, R, 1, 0));
+        int before = this.listener.opened.size();
+        this.poller.runOnce(-1);
+        assertThat(this.listener.opened).hasSize(before + 1);
+        return this.listener.opened.get(before).id();
+    }
+
+    private static long[] event(long id, int flags, long available, int error) {
+        return new long[] { id, flags, available, error };
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+}

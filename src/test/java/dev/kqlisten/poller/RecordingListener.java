@@ -1,0 +1,47 @@
+package dev.kqlisten.poller;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.connection.ConnectionInfo;
+
+/** Records poller callbacks as strings such as {@code opened:1}, {@code read:1:hello}, {@code closed:1:RESET:ECONNRESET}. */
+final class RecordingListener implements PollerListener {
+
+    final List<String> events = new ArrayList<>();
+
+    final List<ConnectionInfo> opened = new ArrayList<>();
+
+    RuntimeException failure;
+
+    @Override
+    public void opened(ConnectionInfo connection) {
+        this.opened.add(connection);
+        record("opened:" + connection.id());
+    }
+
+    @Override
+    public void read(ConnectionInfo connection, byte[] data) {
+        record("read:" + connection.id() + ":" + new String(data, StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public void peerClosed(ConnectionInfo connection) {
+        record("eof:" + connection.id());
+    }
+
+    @Override
+    public void closed(ConnectionInfo connection, CloseReason reason, String error) {
+        record("closed:" + connection.id() + ":" + reason + ((error != null) ? ":" + error : ""));
+    }
+
+    private void record(String event) {
+        this.events.add(event);
+        if (this.failure != null) {
+            throw this.failure;
+        }
+    }
+
+}
