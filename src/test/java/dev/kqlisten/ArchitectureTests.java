@@ -1,0 +1,66 @@
+package dev.kqlisten;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The package boundaries the design depends on: JNA stays inside {@code nativeio}, the loop
+ * stays free of Spring, Spring code uses only the OS-neutral seam, and nothing forms a cycle.
+ */
+class ArchitectureTests {
+
+    private static final JavaClasses classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.kqlisten");
+
+    @Test
+    void onlyTheNativePackageUsesJna() {
+        noClasses().that()
+            .resideOutsideOfPackage("dev.kqlisten.nativeio..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("com.sun.jna..")
+            .check(classes);
+    }
+
+    @Test
+    void pollerAndConnectionAreFreeOfSpring() {
+        noClasses().that()
+            .resideInAnyPackage("dev.kqlisten.poller..", "dev.kqlisten.connection..", "dev.kqlisten.nativeio..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("org.springframework..")
+            .check(classes);
+    }
+
+    @Test
+    void springCodeUsesOnlyTheNativeSeam() {
+        noClasses().that()
+            .resideInAPackage("dev.kqlisten.boot..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("dev.kqlisten.nativeio.bsd..", "dev.kqlisten.nativeio.linux..")
+            .check(classes);
+    }
+
+    @Test
+    void lowerLayersDoNotDependOnHigherOnes() {
+        noClasses().that()
+            .resideInAnyPackage("dev.kqlisten.nativeio..", "dev.kqlisten.connection..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("dev.kqlisten.poller..", "dev.kqlisten.boot..")
+            .check(classes);
+    }
+
+    @Test
+    void topLevelPackagesAreFreeOfCycles() {
+        slices().matching("dev.kqlisten.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+}
