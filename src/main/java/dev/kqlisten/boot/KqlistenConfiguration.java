@@ -1,6 +1,5 @@
 package dev.kqlisten.boot;
 
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -30,9 +29,8 @@ public class KqlistenConfiguration {
     }
 
     @Bean(AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME)
-    static TcpEventMulticaster applicationEventMulticaster(BeanFactory beanFactory,
-            EventListenerFailureCounter failures) {
-        return new TcpEventMulticaster(beanFactory, failures);
+    static TcpEventMulticaster applicationEventMulticaster(EventListenerFailureCounter failures) {
+        return new TcpEventMulticaster(failures);
     }
 
     @Bean

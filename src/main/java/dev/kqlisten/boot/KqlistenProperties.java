@@ -35,9 +35,11 @@ import dev.kqlisten.nativeio.TransportOptions;
  * Configuration of kqlisten's TCP listeners, bound from {@code kqlisten.*}.
  * <p>
  * Single-field rules are Jakarta constraints; rules that span fields (unique names and
- * endpoints, the read buffer range, kqueue on Linux) are checked by {@link #validate}, which
- * Boot runs at bind time because this class is a {@link Validator}. Either way the failure
- * names the property.
+ * endpoints, kqueue on Linux) are checked by {@link #validate}, which Boot runs at bind time
+ * because this class is a {@link Validator}. Either way the failure names the property. Boot
+ * reports a constraint violation under the Java field name ({@code kqlisten.maxEvents}), so the
+ * ranges of multi-word properties are checked in {@link #validate} too, under their kebab-case
+ * names.
  */
 @ConfigurationProperties("kqlisten")
 @Validated
@@ -57,15 +59,12 @@ public class KqlistenProperties implements Validator {
     private Backend backend = Backend.AUTO;
 
     /** Most readiness events collected per kevent/epoll_wait call, 1 to 65536. */
-    @Min(value = 1, message = "must be between 1 and 65536")
-    @Max(value = 65536, message = "must be between 1 and 65536")
     private int maxEvents = 1024;
 
     /**
      * How long stopping waits in total for the poller threads to close their connections and
      * end; a thread still running after that is abandoned with a warning.
      */
-    @NotNull
     private Duration shutdownTimeout = Duration.ofSeconds(10);
 
     @Valid
@@ -146,6 +145,12 @@ public class KqlistenProperties implements Validator {
 
     /** The cross-field rules, with the host OS given so tests can pose as Linux or a BSD. */
     void validate(Errors errors, @Nullable HostOs host) {
+        if (this.maxEvents < 1 || this.maxEvents > 65536) {
+            errors.rejectValue("max-events", "range", "must be between 1 and 65536");
+        }
+        if (this.shutdownTimeout == null || this.shutdownTimeout.isNegative()) {
+            errors.rejectValue("shutdown-timeout", "range", "must not be negative");
+        }
         Map<String, Integer> names = new HashMap<>();
         Map<InetSocketAddress, Integer> endpoints = new HashMap<>();
         for (int i = 0; i < this.listeners.size(); i++) {
@@ -158,8 +163,9 @@ public class KqlistenProperties implements Validator {
                             "must be unique but is also the name of kqlisten.listeners[" + first + "]");
                 }
             }
-            // Port 0 asks for a fresh ephemeral port each time, so it cannot clash.
-            if (listener.getAddress() != null && listener.getPort() != 0) {
+            // Port 0 asks for a fresh ephemeral port each time, so it cannot clash. An out of
+            // range port is reported by its constraint.
+            if (listener.getAddress() != null && listener.getPort() > 0 && listener.getPort() <= 65535) {
                 Integer first = endpoints.putIfAbsent(new InetSocketAddress(listener.getAddress(), listener.getPort()), i);
                 if (first != null) {
                     errors.rejectValue(path + "port", "duplicate", "must differ from kqlisten.listeners[" + first
@@ -168,7 +174,7 @@ public class KqlistenProperties implements Validator {
             }
             DataSize size = listener.getReadBufferSize();
             if (size == null || size.toBytes() < 1 || size.compareTo(MAX_READ_BUFFER_SIZE) > 0) {
-                errors.rejectValue(path + "readBufferSize", "range", "must be between 1B and 16MB");
+                errors.rejectValue(path + "read-buffer-size", "range", "must be between 1B and 16MB");
             }
         }
         if (this.backend == Backend.KQUEUE && host == HostOs.LINUX) {

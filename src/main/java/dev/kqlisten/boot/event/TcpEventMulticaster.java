@@ -3,7 +3,6 @@ package dev.kqlisten.boot.event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.SimpleApplicationEventMulticaster;
@@ -24,8 +23,8 @@ public class TcpEventMulticaster extends SimpleApplicationEventMulticaster {
 
     private final EventListenerFailureCounter failures;
 
-    public TcpEventMulticaster(BeanFactory beanFactory, EventListenerFailureCounter failures) {
-        super(beanFactory);
+    /** As a bean, the multicaster receives its bean factory through {@code BeanFactoryAware}. */
+    public TcpEventMulticaster(EventListenerFailureCounter failures) {
         this.failures = failures;
     }
 
