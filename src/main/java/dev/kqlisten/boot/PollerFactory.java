@@ -19,14 +19,8 @@ interface PollerFactory {
     /** Opens a transport with {@link Multiplexers} and binds a {@link Poller} on it. */
     PollerFactory NATIVE = (config, options, listener) -> {
         NativeTransport transport = Multiplexers.open(options);
-        try {
-            return ListenerPoller.of(Poller.open(config, transport, listener));
-        }
-        catch (NativeIoException | RuntimeException ex) {
-            // Poller.open takes ownership only when it returns.
-            transport.close();
-            throw ex;
-        }
+        // Poller.open owns the transport from here on, and closes it if it throws.
+        return ListenerPoller.of(Poller.open(config, transport, options.maxEvents(), listener));
     };
 
     /**
