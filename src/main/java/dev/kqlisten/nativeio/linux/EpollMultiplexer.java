@@ -211,7 +211,7 @@ public final class EpollMultiplexer implements Multiplexer {
         if (timeoutNanos < 0) {
             return -1;
         }
-        long millis = (timeoutNanos + 999_999) / 1_000_000;
+        long millis = timeoutNanos / 1_000_000 + ((timeoutNanos % 1_000_000 != 0) ? 1 : 0);
         return (int) Math.min(millis, Integer.MAX_VALUE);
     }
 
