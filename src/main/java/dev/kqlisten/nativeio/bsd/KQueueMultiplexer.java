@@ -11,6 +11,7 @@ import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.nativeio.ReadyEvents;
 import dev.kqlisten.nativeio.unix.ErrnoTable;
 import dev.kqlisten.nativeio.unix.PosixLibc;
+import dev.kqlisten.nativeio.unix.SocketAbi;
 
 /**
  * {@link Multiplexer} over kqueue(2), woken by an {@code EVFILT_USER} event.
@@ -79,12 +80,19 @@ public final class KQueueMultiplexer implements Multiplexer {
         this.changes = new KeventArray(this.layout, Math.max(maxEvents, MIN_CHANGES));
         this.events = new KeventArray(this.layout, maxEvents);
         this.wakeChange = new KeventArray(this.layout, 1);
-        // A kqueue is not inherited by fork(2) (§2, all man pages read), so no close-on-exec is needed.
         this.kq = KQueueLibc.kqueue();
         if (this.kq < 0) {
             int errno = Native.getLastError();
             freeMemory();
             throw failure("kqueue", errno);
+        }
+        // A BSD kqueue is not inherited by fork(2) (§2), but kqueue() sets no close-on-exec and a
+        // compatibility library's descriptor (an epoll fd on Linux) would be inherited; one fcntl.
+        if (BsdVariadic.INSTANCE.fcntl(this.kq, SocketAbi.F_SETFD, SocketAbi.FD_CLOEXEC) < 0) {
+            int errno = Native.getLastError();
+            PosixLibc.close(this.kq);
+            freeMemory();
+            throw failure("fcntl", errno);
         }
         this.wakeChange.set(0, 0, this.layout.evfiltUser(), (short) (KQueueLibc.EV_ADD | KQueueLibc.EV_ENABLE
                 | KQueueLibc.EV_CLEAR), KQueueLibc.NOTE_FFNOP, 0, 0);
