@@ -59,7 +59,13 @@ public final class KQueueMultiplexer implements Multiplexer {
 
     private final Memory zeroTimeout = new Memory(16);
 
-    private boolean closed;
+    /**
+     * Set by {@link #close()} on the poller thread, read by {@link #wakeup()} on any thread. The
+     * check narrows, but cannot close, the window in which a late wake-up reaches a descriptor
+     * number that was closed and reused; callers must stop waking before they close (the poller
+     * does: it closes the multiplexer last, on its own thread, after shutdown was requested).
+     */
+    private volatile boolean closed;
 
     /**
      * Creates the queue and registers the wake-up.
@@ -166,7 +172,9 @@ public final class KQueueMultiplexer implements Multiplexer {
     /** Triggers the EVFILT_USER event. Any thread: the change entry is never written after construction. */
     @Override
     public void wakeup() {
-        KQueueLibc.kevent(this.kq, this.wakeChange.pointer(), 1, null, 0, null);
+        if (!this.closed) {
+            KQueueLibc.kevent(this.kq, this.wakeChange.pointer(), 1, null, 0, null);
+        }
     }
 
     @Override

@@ -67,7 +67,13 @@ public final class EpollMultiplexer implements Multiplexer {
 
     private final EpollRegistrations registrations = new EpollRegistrations();
 
-    private boolean closed;
+    /**
+     * Set by {@link #close()} on the poller thread, read by {@link #wakeup()} on any thread. The
+     * check narrows, but cannot close, the window in which a late wake-up reaches a descriptor
+     * number that was closed and reused; callers must stop waking before they close (the poller
+     * does: it closes the multiplexer last, on its own thread, after shutdown was requested).
+     */
+    private volatile boolean closed;
 
     public EpollMultiplexer(int maxEvents) throws NativeIoException {
         this.maxEvents = maxEvents;
@@ -163,7 +169,9 @@ public final class EpollMultiplexer implements Multiplexer {
     /** Writes 1 to the eventfd. Any thread; the buffer is never written after construction. */
     @Override
     public void wakeup() {
-        PosixLibc.write(this.wakeFd, this.wakeValue, 8);
+        if (!this.closed) {
+            PosixLibc.write(this.wakeFd, this.wakeValue, 8);
+        }
     }
 
     @Override

@@ -30,7 +30,10 @@ import com.sun.jna.Pointer;
  */
 public final class SockaddrCodec {
 
-    /** {@code sizeof(struct sockaddr_storage)}: room for any address a TCP accept returns. */
+    /**
+     * Buffer size for addresses. The largest a TCP/IP call returns is {@code sockaddr_in6}
+     * (28 bytes, §4.1); the margin costs nothing, and the kernel truncates to the length passed.
+     */
     public static final int CAPACITY = 128;
 
     static final int SOCKADDR_IN_SIZE = 16;
