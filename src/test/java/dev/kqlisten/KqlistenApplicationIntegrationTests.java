@@ -21,6 +21,7 @@ import dev.kqlisten.support.TestBackend;
 import dev.kqlisten.support.TrafficRecorder;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -158,15 +159,30 @@ class KqlistenApplicationIntegrationTests {
         assertThat(output).contains("192.0.2.1");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void kqueueWithoutALibraryOnLinuxFailsStartUpNamingTheProperties(CapturedOutput output) {
         Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "Linux has no native kqueue");
         assertThatException().isThrownBy(() -> new SpringApplicationBuilder(KqlistenApplication.class)
             .run("--server.port=0", "--kqlisten.backend=kqueue", "--kqlisten.listeners[0].name=it",
                     "--kqlisten.listeners[0].port=0")
             .close());
-        assertThat(output).contains("The kqlisten native transport is not available on Linux");
-        assertThat(output).contains("'kqlisten.kqueue.library'");
+        assertThat(output).contains("Property: kqlisten.kqueue.library");
+        assertThat(output).contains("Reason: must name a kqueue-compatible library when kqlisten.backend is kqueue on Linux");
+        assertThat(output).contains("Property: kqlisten.kqueue.layout");
+    }
+
+    @Test
+    void aKqueueLibraryThatCannotBeLoadedFailsStartUpWithTheDetectedPlatform(CapturedOutput output) {
+        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "Linux has no native kqueue");
+        assertThatException().isThrownBy(() -> new SpringApplicationBuilder(KqlistenApplication.class)
+            .run("--server.port=0", "--kqlisten.backend=kqueue", "--kqlisten.kqueue.library=/nonexistent/libkqueue.so",
+                    "--kqlisten.kqueue.layout=freebsd", "--kqlisten.listeners[0].name=it",
+                    "--kqlisten.listeners[0].port=0")
+            .close());
+        assertThat(output).contains("The kqlisten native transport is not available on Linux ("
+                + System.getProperty("os.arch") + ") with backend kqueue");
+        assertThat(output).contains("Supported: " + dev.kqlisten.nativeio.NativeTransportUnavailableException.SUPPORTED);
+        assertThat(output).contains("set 'kqlisten.kqueue.library' to a kqueue-compatible library");
     }
 
     static ConfigurableApplicationContext start(TestBackend backend, int port, Class<?> extra, String... moreArgs) {
