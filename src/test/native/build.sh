@@ -2,8 +2,9 @@
 # Builds the kqueue compatibility test library (libkqcompat-{freebsd,darwin}.so) and its C test
 # binaries into OUTDIR. Linux only; test infrastructure, never shipped.
 #
-#   build.sh OUTDIR          build both ABI variants and kqcompat-test-{freebsd,darwin}
-#   build.sh --run OUTDIR    run both test binaries (fails if any case fails)
+#   build.sh OUTDIR                             build both ABI variants and kqcompat-test-{freebsd,darwin}
+#   build.sh --run [--skip-tests=VALUE] OUTDIR  run both test binaries (fails if any case fails);
+#                                               VALUE "true" or "" skips (Maven passes ${skipTests})
 #
 # Without a C compiler (${CC:-cc}) it warns loudly and exits 0: the kqueue backend tests on Linux
 # then skip themselves.
@@ -13,6 +14,15 @@ run=0
 if [ "${1:-}" = "--run" ]; then
     run=1
     shift
+    case "${1:-}" in
+        --skip-tests=true|--skip-tests=)
+            echo "kqcompat: tests skipped (skipTests)"
+            exit 0
+            ;;
+        --skip-tests=*)
+            shift
+            ;;
+    esac
 fi
 if [ $# -ne 1 ]; then
     echo "usage: $0 [--run] OUTDIR" >&2
