@@ -85,8 +85,6 @@ struct kq {
     int rd_ep;
     int wr_ep;
     int wake_fd;
-    dev_t ep_dev;             /* identity of the epoll file, to notice a closed kqueue */
-    ino_t ep_ino;
     pthread_mutex_t lock;     /* guards everything below */
     uint32_t next_id;
     struct knote *soft;
@@ -807,6 +805,18 @@ static void kq_free(struct kq *kq)
     free(kq);
 }
 
+/*
+ * Whether descriptor fd is still this kqueue's epoll instance. All epoll files share one anonymous
+ * inode, so fstat cannot tell them apart; instead, re-arm our own wake-up eventfd in fd: that
+ * succeeds only in the epoll instance it is registered in (another epoll gives ENOENT, a closed
+ * number EBADF, any other file EINVAL). A spurious wake-up it may cause is harmless.
+ */
+static int kq_is_open(struct kq *kq, int fd)
+{
+    struct epoll_event wk = { .events = EPOLLIN, .data.u64 = TAG_WAKE };
+    return epoll_ctl(fd, EPOLL_CTL_MOD, kq->wake_fd, &wk) == 0;
+}
+
 KQC_EXPORT int kqueue(void)
 {
     struct kq *kq = calloc(1, sizeof(*kq));
@@ -822,11 +832,6 @@ KQC_EXPORT int kqueue(void)
     kq->rd_ep = epoll_create1(EPOLL_CLOEXEC);
     kq->wr_ep = epoll_create1(EPOLL_CLOEXEC);
     kq->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    struct stat st;
-    if (kq->ep >= 0 && fstat(kq->ep, &st) == 0) {
-        kq->ep_dev = st.st_dev;
-        kq->ep_ino = st.st_ino;
-    }
     struct epoll_event rd = { .events = EPOLLIN, .data.u64 = TAG_READ_EP };
     struct epoll_event wr = { .events = EPOLLIN, .data.u64 = TAG_WRITE_EP };
     struct epoll_event wk = { .events = EPOLLIN, .data.u64 = TAG_WAKE };
@@ -867,12 +872,12 @@ KQC_EXPORT int kqueue(void)
     if (old != NULL) {
         kq_free(old);
     }
-    /* Free other closed kqueues whose number now holds no file or a non-epoll file. One whose
-     * number went to another epoll instance cannot be told apart (all epolls share one anonymous
-     * inode) and stays until kqueue() returns that number. */
+    /* Free every other kqueue the caller has closed. The internal descriptors of a closed kqueue
+     * cannot be released at close(2), which this library does not see; they are released here, so
+     * a process holds at most the internal descriptors of kqueues closed since its last kqueue(). */
     for (size_t i = 0; i < table_len; i++) {
         struct kq *k = table[i];
-        if (k != NULL && k != kq && (fstat((int)i, &st) != 0 || st.st_dev != k->ep_dev || st.st_ino != k->ep_ino)) {
+        if (k != NULL && k != kq && !kq_is_open(k, (int)i)) {
             table[i] = NULL;
             kq_free(k);
         }
@@ -890,8 +895,7 @@ KQC_EXPORT int kevent(int kqfd, const struct kevent *changelist, int nchanges,
         kq = table[kqfd];
     }
     pthread_mutex_unlock(&table_lock);
-    struct stat st;
-    if (kq == NULL || fstat(kqfd, &st) != 0 || st.st_dev != kq->ep_dev || st.st_ino != kq->ep_ino) {
+    if (kq == NULL || !kq_is_open(kq, kqfd)) {
         errno = EBADF;    /* not a kqueue, or one the caller has closed */
         return -1;
     }
