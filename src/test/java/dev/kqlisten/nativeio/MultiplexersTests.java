@@ -47,7 +47,8 @@ class MultiplexersTests {
                 .open(options(Backend.KQUEUE, "/nonexistent/libkqueue-missing.so", KqueueAbi.FREEBSD), LINUX))
             .satisfies((ex) -> {
                 assertThat(ex.backend()).isEqualTo(Backend.KQUEUE);
-                assertThat(ex.getCause()).isInstanceOf(LinkageError.class);
+                assertThat(ex.getCause()).satisfiesAnyOf(MultiplexersTests::isLinkFailure,
+                        MultiplexersTests::isAlreadyBoundToAnotherLibrary);
                 assertThat(ex.getMessage()).startsWith("kqueue could not be opened");
             });
     }
@@ -58,7 +59,18 @@ class MultiplexersTests {
     void aLibraryWithoutKqueueSymbolsBecomesUnavailable() {
         assertThatExceptionOfType(NativeTransportUnavailableException.class)
             .isThrownBy(() -> Multiplexers.open(options(Backend.KQUEUE, "c", KqueueAbi.FREEBSD), LINUX))
-            .withCauseInstanceOf(UnsatisfiedLinkError.class);
+            .satisfies((ex) -> assertThat(ex.getCause()).satisfiesAnyOf(MultiplexersTests::isLinkFailure,
+                    MultiplexersTests::isAlreadyBoundToAnotherLibrary));
+    }
+
+    // The kqueue natives bind once per JVM: when another test of this JVM already bound the test
+    // library, a request for a different library fails on that instead of reaching the loader.
+    private static void isLinkFailure(Throwable cause) {
+        assertThat(cause).isInstanceOf(LinkageError.class);
+    }
+
+    private static void isAlreadyBoundToAnotherLibrary(Throwable cause) {
+        assertThat(cause).isInstanceOf(IllegalStateException.class).hasMessageContaining("already bound to");
     }
 
     @Test
