@@ -15,6 +15,9 @@ public enum CloseReason {
     ERROR,
 
     /** The listener was stopped (application shutdown or context stop). */
-    SHUTDOWN
+    SHUTDOWN,
+
+    /** An operator closed it through the {@code kqlisten} actuator endpoint. */
+    OPERATOR
 
 }

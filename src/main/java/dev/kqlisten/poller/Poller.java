@@ -3,8 +3,12 @@ package dev.kqlisten.poller;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,6 +17,7 @@ import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.Connection;
 import dev.kqlisten.connection.ConnectionInfo;
 import dev.kqlisten.connection.ConnectionRegistry;
+import dev.kqlisten.connection.ConnectionSnapshot;
 import dev.kqlisten.connection.ConnectionState;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.Multiplexer;
@@ -80,6 +85,9 @@ public final class Poller implements Runnable {
     private final AtomicBoolean released = new AtomicBoolean();
 
     private volatile boolean shutdownRequested;
+
+    /** Set before {@link #run()}; read by the loop thread. */
+    private volatile PollerObserver observer = PollerObserver.NONE;
 
     private volatile Thread loopThread;
 
@@ -171,14 +179,26 @@ public final class Poller implements Runnable {
     /** One wait and dispatch. Package-private so tests can drive the loop step by step. */
     void runOnce(long timeoutNanos) throws NativeIoException {
         int n = this.multiplexer.await(this.ready, timeoutNanos);
+        long started = System.nanoTime();
+        this.stats.lastWakeNanos = started;
+        this.stats.dispatchStartedNanos = started;
         this.stats.loopIterations++;
         // Clear before reading the flag and the queue: a wake-up requested after this point
         // triggers the kernel again, so the next wait returns at once and nothing is missed.
         this.wakeupPending.set(false);
-        if (this.shutdownRequested) {
-            return;
+        try {
+            if (!this.shutdownRequested) {
+                runCommands();
+                dispatch(n);
+            }
         }
-        runCommands();
+        finally {
+            this.stats.dispatchStartedNanos = 0;
+            this.observer.iterated(n, System.nanoTime() - started);
+        }
+    }
+
+    private void dispatch(int n) {
         for (int i = 0; i < n; i++) {
             long id = this.ready.id(i);
             if (id == LISTENER_ID) {
@@ -234,7 +254,7 @@ public final class Poller implements Runnable {
                 // The peer gave up while queued, or a signal: the next one may be fine.
                 continue;
             }
-            this.stats.acceptErrors++;
+            this.stats.countAcceptError(errno);
             logger.log(Level.WARNING, "Listener '{0}': accept failed: {1} ({2})", name(), errno,
                     errno.description());
             return;
@@ -252,7 +272,7 @@ public final class Poller implements Runnable {
             this.multiplexer.register(fd, id);
         }
         catch (NativeIoException ex) {
-            this.stats.acceptErrors++;
+            this.stats.countAcceptError(ex.kind());
             logger.log(Level.WARNING, "Listener '" + name() + "': could not set up an accepted connection", ex);
             this.sockets.close(fd);
             return;
@@ -372,7 +392,7 @@ public final class Poller implements Runnable {
         this.connections.remove(connection.id());
         this.multiplexer.forget(connection.fd());
         this.sockets.close(connection.fd());
-        this.stats.closed++;
+        this.stats.countClosed(reason);
         this.stats.activeConnections = this.connections.size();
         try {
             this.listener.closed(connection.info(), reason, error);
@@ -385,6 +405,49 @@ public final class Poller implements Runnable {
     private void listenerFailed(RuntimeException ex) {
         this.stats.listenerFailures++;
         logger.log(Level.WARNING, "Listener '" + name() + "': an event listener threw; the poller goes on", ex);
+    }
+
+    /** Sets the iteration observer; call before {@link #run()}. */
+    public void observe(PollerObserver observer) {
+        this.observer = (observer != null) ? observer : PollerObserver.NONE;
+    }
+
+    /**
+     * A snapshot of the open connections, taken on the loop thread; completes empty once the
+     * poller has stopped. Any thread.
+     */
+    public CompletableFuture<List<ConnectionSnapshot>> connections() {
+        CompletableFuture<List<ConnectionSnapshot>> result = new CompletableFuture<>();
+        execute(() -> {
+            long now = System.nanoTime();
+            List<ConnectionSnapshot> snapshots = new ArrayList<>(this.connections.size());
+            this.connections.forEach((c) -> snapshots.add(new ConnectionSnapshot(c.info(), c.bytesRead(),
+                    Duration.ofNanos(now - c.lastReadNanos()))));
+            result.complete(snapshots);
+        });
+        if (this.released.get()) {
+            result.complete(List.of());
+        }
+        return result;
+    }
+
+    /**
+     * Closes the connection with {@code id} on the loop thread, with {@code reason}; completes
+     * with whether it was open here. Any thread.
+     */
+    public CompletableFuture<Boolean> close(long id, CloseReason reason) {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        execute(() -> {
+            Connection connection = this.connections.get(id);
+            if (connection != null) {
+                close(connection, reason, null);
+            }
+            result.complete(connection != null);
+        });
+        if (this.released.get()) {
+            result.complete(false);
+        }
+        return result;
     }
 
     /** Asks the loop to stop and wakes it; any thread. */
@@ -427,6 +490,8 @@ public final class Poller implements Runnable {
             this.multiplexer.forget(this.listenFd);
             this.sockets.close(this.listenFd);
             this.transport.close();
+            // Commands queued too late still run, so their futures complete (on an empty poller).
+            runCommands();
         }
     }
 

@@ -1,5 +1,10 @@
 package dev.kqlisten.poller;
 
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.nativeio.Errno;
+
 /**
  * Counters of one poller. Each field is written only by the poller thread and is volatile so
  * that other threads (metrics, actuator) read whole, current values.
@@ -25,6 +30,54 @@ public final class PollerStats {
     volatile long loopIterations;
 
     volatile long loopFailures;
+
+    /** {@link System#nanoTime()} when the last wait returned. */
+    volatile long lastWakeNanos = System.nanoTime();
+
+    /** {@link System#nanoTime()} when the current dispatch began; 0 while the loop waits. */
+    volatile long dispatchStartedNanos;
+
+    /** Closed connections per {@link CloseReason#ordinal()}; written with release semantics. */
+    private final AtomicLongArray closedByReason = new AtomicLongArray(CloseReason.values().length);
+
+    /** Failed accepts per {@link Errno#ordinal()}. */
+    private final AtomicLongArray acceptErrorsByErrno = new AtomicLongArray(Errno.values().length);
+
+    void countClosed(CloseReason reason) {
+        int i = reason.ordinal();
+        // Single writer: a plain read plus a release store is enough, and cheaper than a CAS.
+        this.closedByReason.lazySet(i, this.closedByReason.get(i) + 1);
+        this.closed++;
+    }
+
+    void countAcceptError(Errno errno) {
+        int i = errno.ordinal();
+        this.acceptErrorsByErrno.lazySet(i, this.acceptErrorsByErrno.get(i) + 1);
+        this.acceptErrors++;
+    }
+
+    /** Connections closed for {@code reason}. */
+    public long closed(CloseReason reason) {
+        return this.closedByReason.get(reason.ordinal());
+    }
+
+    /** Accepts that failed with {@code errno}. */
+    public long acceptErrors(Errno errno) {
+        return this.acceptErrorsByErrno.get(errno.ordinal());
+    }
+
+    /** {@link System#nanoTime()} when the loop last returned from its wait. */
+    public long lastWakeNanos() {
+        return this.lastWakeNanos;
+    }
+
+    /**
+     * {@link System#nanoTime()} when the loop began handling its current batch, or 0 while it
+     * waits: a value far in the past means the loop is stuck, typically in a slow listener.
+     */
+    public long dispatchStartedNanos() {
+        return this.dispatchStartedNanos;
+    }
 
     public long accepted() {
         return this.accepted;

@@ -243,6 +243,56 @@ class PollerTests {
         assertThat(this.fake.closed).isTrue();
     }
 
+    @Test
+    void snapshotsAreTakenOnTheLoopAndListOpenConnectionsWithTheirBytes() throws Exception {
+        long id = acceptOne(10);
+        this.fake.reads(10, bytes("abcd"));
+        this.fake.batch(event(id, R, 4, 0));
+        this.poller.runOnce(-1);
+        var snapshot = this.poller.connections();
+        assertThat(snapshot).isNotDone();
+        this.poller.runOnce(-1);
+        assertThat(snapshot.get(1, TimeUnit.SECONDS)).singleElement().satisfies((c) -> {
+            assertThat(c.info().id()).isEqualTo(id);
+            assertThat(c.bytesRead()).isEqualTo(4);
+            assertThat(c.idle().isNegative()).isFalse();
+        });
+    }
+
+    @Test
+    void closeByIdClosesWithTheGivenReasonAndCountsIt() throws Exception {
+        long id = acceptOne(10);
+        var closed = this.poller.close(id, dev.kqlisten.connection.CloseReason.OPERATOR);
+        var unknown = this.poller.close(id + 1000, dev.kqlisten.connection.CloseReason.OPERATOR);
+        this.poller.runOnce(-1);
+        assertThat(closed.get(1, TimeUnit.SECONDS)).isTrue();
+        assertThat(unknown.get(1, TimeUnit.SECONDS)).isFalse();
+        assertThat(this.listener.events).endsWith("closed:" + id + ":OPERATOR");
+        assertThat(this.poller.stats().closed(dev.kqlisten.connection.CloseReason.OPERATOR)).isEqualTo(1);
+        assertThat(this.poller.stats().closed()).isEqualTo(1);
+    }
+
+    @Test
+    void commandsAfterTheLoopEndedStillComplete() throws Exception {
+        this.poller.closeUnstarted();
+        assertThat(this.poller.connections().get(1, TimeUnit.SECONDS)).isEmpty();
+        assertThat(this.poller.close(1, dev.kqlisten.connection.CloseReason.OPERATOR).get(1, TimeUnit.SECONDS)).isFalse();
+    }
+
+    @Test
+    void theObserverSeesEachIterationAndDispatchTimeIsClearedAfterwards() throws Exception {
+        java.util.List<Integer> seen = new java.util.ArrayList<>();
+        this.poller.observe((events, nanos) -> {
+            assertThat(nanos).isNotNegative();
+            seen.add(events);
+        });
+        acceptOne(10);
+        this.fake.batch(event(999, R, 1, 0), event(998, R, 1, 0));
+        this.poller.runOnce(-1);
+        assertThat(seen).containsExactly(1, 2);
+        assertThat(this.poller.stats().dispatchStartedNanos()).isZero();
+    }
+
     private long acceptOne(int fd) throws Exception {
         this.fake.pendingAccepts.add(fd);
         this.fake.batch(event(Poller.LISTENER_ID, R, 1, 0));
