@@ -16,6 +16,8 @@ public final class Connection {
 
     private long lastReadNanos;
 
+    private boolean readsSuspended;
+
     public Connection(ConnectionInfo info, int fd, long openedNanos) {
         this.info = info;
         this.fd = fd;
@@ -50,6 +52,15 @@ public final class Connection {
     public void recordRead(int bytes, long nowNanos) {
         this.bytesRead += bytes;
         this.lastReadNanos = nowNanos;
+    }
+
+    /** Whether its read filter is disabled for flow control. */
+    public boolean readsSuspended() {
+        return this.readsSuspended;
+    }
+
+    public void suspendReads(boolean suspended) {
+        this.readsSuspended = suspended;
     }
 
     public void markPeerClosed() {

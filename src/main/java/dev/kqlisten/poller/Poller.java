@@ -407,6 +407,39 @@ public final class Poller implements Runnable {
         logger.log(Level.WARNING, "Listener '" + name() + "': an event listener threw; the poller goes on", ex);
     }
 
+    /**
+     * Stops reading connection {@code id} (its read filter is disabled, so TCP flow control
+     * pushes back on the peer) until {@link #resumeReads(long)}. Loop thread only: call it
+     * from a {@link PollerListener} callback.
+     */
+    public void suspendReads(long id) {
+        assert Thread.currentThread() == this.loopThread || this.loopThread == null;
+        Connection connection = this.connections.get(id);
+        if (connection != null && !connection.readsSuspended()) {
+            setReadable(connection, false);
+        }
+    }
+
+    /** Resumes reading connection {@code id}; any thread (applied on the loop). */
+    public void resumeReads(long id) {
+        execute(() -> {
+            Connection connection = this.connections.get(id);
+            if (connection != null && connection.readsSuspended()) {
+                setReadable(connection, true);
+            }
+        });
+    }
+
+    private void setReadable(Connection connection, boolean readable) {
+        try {
+            this.multiplexer.setReadable(connection.fd(), connection.id(), readable);
+            connection.suspendReads(!readable);
+        }
+        catch (NativeIoException ex) {
+            closeWithError(connection, ex.errno());
+        }
+    }
+
     /** Sets the iteration observer; call before {@link #run()}. */
     public void observe(PollerObserver observer) {
         this.observer = (observer != null) ? observer : PollerObserver.NONE;
