@@ -44,6 +44,8 @@ final class FakeTransport {
 
     final List<Integer> forgotten = new ArrayList<>();
 
+    final List<String> readableChanges = new ArrayList<>();
+
     int wakeups;
 
     boolean closed;
@@ -68,6 +70,7 @@ final class FakeTransport {
 
         @Override
         public void setReadable(int fd, long id, boolean enabled) {
+            FakeTransport.this.readableChanges.add(fd + ":" + enabled);
         }
 
         @Override

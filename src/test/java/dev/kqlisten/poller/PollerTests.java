@@ -293,6 +293,20 @@ class PollerTests {
         assertThat(this.poller.stats().dispatchStartedNanos()).isZero();
     }
 
+    @Test
+    void readsSuspendedFromACallbackResumeFromAnotherThreadThroughTheLoop() throws Exception {
+        long id = acceptOne(10);
+        this.poller.suspendReads(id);
+        this.poller.suspendReads(id);
+        assertThat(this.fake.readableChanges).containsExactly("10:false");
+        Thread other = new Thread(() -> this.poller.resumeReads(id));
+        other.start();
+        other.join(5000);
+        assertThat(this.fake.readableChanges).containsExactly("10:false");
+        this.poller.runOnce(-1);
+        assertThat(this.fake.readableChanges).containsExactly("10:false", "10:true");
+    }
+
     private long acceptOne(int fd) throws Exception {
         this.fake.pendingAccepts.add(fd);
         this.fake.batch(event(Poller.LISTENER_ID, R, 1, 0));
