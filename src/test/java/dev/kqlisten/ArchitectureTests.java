@@ -44,7 +44,7 @@ class ArchitectureTests {
             .resideInAPackage("dev.kqlisten.boot..")
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage("dev.kqlisten.nativeio.bsd..", "dev.kqlisten.nativeio.linux..")
+            .resideInAnyPackage("dev.kqlisten.nativeio.bsd..", "dev.kqlisten.nativeio.linux..", "dev.kqlisten.nativeio.unix..")
             .check(classes);
     }
 

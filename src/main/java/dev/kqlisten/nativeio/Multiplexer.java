@@ -21,6 +21,9 @@ public interface Multiplexer extends AutoCloseable {
      * change and submits it with the next {@link #await}; epoll applies it at once. A failure
      * is reported later as an {@link ReadyEvents#ERROR} event for {@code id} where the backend
      * batches changes, or thrown here where it does not.
+     *
+     * @param id a non-negative id; negative values are reserved for the backend's own wake-up
+     * @throws IllegalArgumentException if {@code id} is negative
      */
     void register(int fd, long id) throws NativeIoException;
 

@@ -1,9 +1,12 @@
 package dev.kqlisten.nativeio;
 
+import dev.kqlisten.nativeio.bsd.BsdConstants;
 import dev.kqlisten.nativeio.bsd.BsdSockets;
 import dev.kqlisten.nativeio.bsd.KQueueMultiplexer;
 import dev.kqlisten.nativeio.linux.EpollMultiplexer;
+import dev.kqlisten.nativeio.linux.LinuxConstants;
 import dev.kqlisten.nativeio.linux.LinuxSockets;
+import dev.kqlisten.nativeio.unix.ErrnoTable;
 
 /**
  * Chooses the backend implementation for the host: the one place that switches on the OS.
@@ -38,9 +41,9 @@ public final class Multiplexers {
         }
         Sockets sockets = null;
         try {
-            sockets = (host.os() == HostOs.LINUX) ? placeholder()
-                    : placeholder();
-            Multiplexer multiplexer = (backend == Backend.EPOLL) ? placeholderMux()
+            sockets = (host.os() == HostOs.LINUX) ? new LinuxSockets(options.readBufferSize())
+                    : new BsdSockets(BsdConstants.forOs(host.os()), options.readBufferSize());
+            Multiplexer multiplexer = (backend == Backend.EPOLL) ? new EpollMultiplexer(options.maxEvents())
                     : openKQueue(options, host);
             return new NativeTransport(multiplexer, sockets);
         }
@@ -70,13 +73,10 @@ public final class Multiplexers {
             throw unavailable(Backend.KQUEUE, host,
                     "Linux has no kqueue; a kqueue-compatible library must be named", null);
         }
-        return placeholderMux();
+        ErrnoTable errnos = (host.os() == HostOs.LINUX) ? LinuxConstants.SOCKETS.errnos()
+                : BsdConstants.forOs(host.os()).errnos();
+        return new KQueueMultiplexer(abi, options.kqueueLibrary(), errnos, options.maxEvents());
     }
-
-    // placeholders until the native layer lands
-    private static Sockets placeholder() { throw new UnsupportedOperationException(); }
-
-    private static Multiplexer placeholderMux() { throw new UnsupportedOperationException(); }
 
     private static NativeTransportUnavailableException unavailable(Backend backend, HostPlatform host, String reason,
             Throwable cause) {

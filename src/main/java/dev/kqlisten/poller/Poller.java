@@ -276,9 +276,7 @@ public final class Poller implements Runnable {
             // A pending socket error (reset, timeout) or a failed registration. Deliver what
             // is still readable first, then close with the error as the reason.
             drain(connection);
-            if (connection.state() != ConnectionState.CLOSED) {
-                closeWithError(connection, error);
-            }
+            closeWithError(connection, error);
             return;
         }
         long available = this.ready.available(i);
@@ -299,13 +297,16 @@ public final class Poller implements Runnable {
         }
     }
 
-    /** Reads until the socket has nothing more; used only on the error path. */
+    /**
+     * Delivers whatever is still readable before an error closes the connection. A read of 0
+     * here is not an orderly EOF: once the pending error has been collected (epoll reads and
+     * thereby clears SO_ERROR), the kernel reports end of stream for a reset connection too.
+     */
     private void drain(Connection connection) {
         int n;
-        do {
-            n = readOnce(connection, this.config.readBufferSize());
+        while ((n = this.sockets.read(connection.fd(), this.config.readBufferSize())) > 0) {
+            deliver(connection, n);
         }
-        while (n > 0);
     }
 
     /**
@@ -315,17 +316,7 @@ public final class Poller implements Runnable {
     private int readOnce(Connection connection, int want) {
         int n = this.sockets.read(connection.fd(), want);
         if (n > 0) {
-            byte[] data = new byte[n];
-            this.sockets.readBuffer().get(0, data);
-            connection.recordRead(n, System.nanoTime());
-            this.stats.reads++;
-            this.stats.bytesRead += n;
-            try {
-                this.listener.read(connection.info(), data);
-            }
-            catch (RuntimeException ex) {
-                listenerFailed(ex);
-            }
+            deliver(connection, n);
             return n;
         }
         if (n == 0) {
@@ -337,6 +328,21 @@ public final class Poller implements Runnable {
             return 0;
         }
         return n;
+    }
+
+    /** Copies {@code n} bytes out of the read buffer, the one copy, and hands them over. */
+    private void deliver(Connection connection, int n) {
+        byte[] data = new byte[n];
+        this.sockets.readBuffer().get(0, data);
+        connection.recordRead(n, System.nanoTime());
+        this.stats.reads++;
+        this.stats.bytesRead += n;
+        try {
+            this.listener.read(connection.info(), data);
+        }
+        catch (RuntimeException ex) {
+            listenerFailed(ex);
+        }
     }
 
     private void peerClosed(Connection connection) {

@@ -114,6 +114,17 @@ class PollerTests {
     }
 
     @Test
+    void endOfStreamAfterACollectedErrorIsStillAReset() throws Exception {
+        // epoll clears SO_ERROR when it is read for the event; the next read then returns 0.
+        long id = acceptOne(10);
+        this.fake.reads(10, bytes("last"), 0);
+        this.fake.batch(event(id, R | EOF | ERR, -1, FakeTransport.ECONNRESET));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).containsExactly("opened:" + id, "read:" + id + ":last",
+                "closed:" + id + ":RESET:ECONNRESET");
+    }
+
+    @Test
     void failedReadClosesWithTheErrno() throws Exception {
         long id = acceptOne(10);
         this.fake.reads(10, Sockets.FAILED);

@@ -1,5 +1,279 @@
 package dev.kqlisten.nativeio.bsd;
 
-/** Placeholder until the native layer lands. */
-public abstract class KQueueMultiplexer implements dev.kqlisten.nativeio.Multiplexer {
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+import dev.kqlisten.nativeio.Errno;
+import dev.kqlisten.nativeio.KqueueAbi;
+import dev.kqlisten.nativeio.Multiplexer;
+import dev.kqlisten.nativeio.NativeIoException;
+import dev.kqlisten.nativeio.ReadyEvents;
+import dev.kqlisten.nativeio.unix.ErrnoTable;
+import dev.kqlisten.nativeio.unix.PosixLibc;
+import dev.kqlisten.nativeio.unix.SocketAbi;
+
+/**
+ * {@link Multiplexer} over kqueue(2), woken by an {@code EVFILT_USER} event.
+ * <p>
+ * Registrations are level-triggered {@code EVFILT_READ} (no {@code EV_CLEAR}): {@code data} is
+ * the number of bytes readable, so one read per event drains the socket without an extra EAGAIN
+ * read, and since the poller reads at most one buffer per event a fast sender cannot starve the
+ * others; what is left is reported again by the next wait. Only the wake-up is edge-triggered
+ * ({@code EV_CLEAR}, bsd-abi.md §7.10).
+ * <p>
+ * Changes are not submitted one syscall each: {@link #register} and {@link #setReadable} append
+ * to a changelist that the next {@link #await} passes to {@code kevent}. The changelist doubles
+ * when full (rare: it starts at {@code max(maxEvents, 256)}). To keep §7.3 from dropping changes
+ * (with no room left in the eventlist, a failing change makes {@code kevent} fail and the later
+ * changes are not applied), {@link #await} never submits more changes in one call than it gives
+ * eventlist room: a longer changelist goes in chunks, each with a zero timeout, and their events
+ * are reported like any others.
+ * <p>
+ * Threading: everything belongs to the poller thread except {@link #wakeup()}, which only reads
+ * {@link #kq} and the never-modified {@link #wakeChange}.
+ */
+public final class KQueueMultiplexer implements Multiplexer {
+
+    private static final int MIN_CHANGES = 256;
+
+    private final KeventLayout layout;
+
+    private final ErrnoTable errnos;
+
+    private final int kq;
+
+    /** Pending changes; poller thread. */
+    private final KeventArray changes;
+
+    private int pendingChanges;
+
+    /** kevent output; poller thread. */
+    private final KeventArray events;
+
+    /** The NOTE_TRIGGER change {@link #wakeup()} submits; written once in the constructor. */
+    private final KeventArray wakeChange;
+
+    /** {@code struct timespec { int64 tv_sec; long tv_nsec; }}, 16 bytes on every OS (§1.7); poller thread. */
+    private final Memory timeout = new Memory(16);
+
+    private final Memory zeroTimeout = new Memory(16);
+
+    /**
+     * Set by {@link #close()} on the poller thread, read by {@link #wakeup()} on any thread. The
+     * check narrows, but cannot close, the window in which a late wake-up reaches a descriptor
+     * number that was closed and reused; callers must stop waking before they close (the poller
+     * does: it closes the multiplexer last, on its own thread, after shutdown was requested).
+     */
+    private volatile boolean closed;
+
+    /**
+     * Creates the queue and registers the wake-up.
+     *
+     * @param abi the {@code struct kevent} ABI of the bound library
+     * @param library the library {@link KQueueLibc#bind} registers against; {@code null} for the C library
+     * @param errnos the errno numbering the library reports in (the host's)
+     * @param maxEvents the most events collected per wait
+     * @throws UnsatisfiedLinkError if the library or a symbol is missing
+     * @throws IllegalStateException if kqueue was bound to another library in this JVM
+     */
+    public KQueueMultiplexer(KqueueAbi abi, String library, ErrnoTable errnos, int maxEvents)
+            throws NativeIoException {
+        KQueueLibc.bind(library);
+        this.layout = KeventLayout.of(abi);
+        this.errnos = errnos;
+        this.zeroTimeout.clear();
+        this.changes = new KeventArray(this.layout, Math.max(maxEvents, MIN_CHANGES));
+        this.events = new KeventArray(this.layout, maxEvents);
+        this.wakeChange = new KeventArray(this.layout, 1);
+        this.kq = KQueueLibc.kqueue();
+        if (this.kq < 0) {
+            int errno = Native.getLastError();
+            freeMemory();
+            throw failure("kqueue", errno);
+        }
+        // A BSD kqueue is not inherited by fork(2) (§2), but kqueue() sets no close-on-exec and a
+        // compatibility library's descriptor (an epoll fd on Linux) would be inherited; one fcntl.
+        if (BsdVariadic.INSTANCE.fcntl(this.kq, SocketAbi.F_SETFD, SocketAbi.FD_CLOEXEC) < 0) {
+            int errno = Native.getLastError();
+            PosixLibc.close(this.kq);
+            freeMemory();
+            throw failure("fcntl", errno);
+        }
+        this.wakeChange.set(0, 0, this.layout.evfiltUser(), (short) (KQueueLibc.EV_ADD | KQueueLibc.EV_ENABLE
+                | KQueueLibc.EV_CLEAR), KQueueLibc.NOTE_FFNOP, 0, 0);
+        if (KQueueLibc.kevent(this.kq, this.wakeChange.pointer(), 1, null, 0, null) < 0) {
+            int errno = Native.getLastError();
+            PosixLibc.close(this.kq);
+            freeMemory();
+            throw failure("kevent", errno);
+        }
+        this.wakeChange.set(0, 0, this.layout.evfiltUser(), (short) 0, KQueueLibc.NOTE_TRIGGER
+                | KQueueLibc.NOTE_FFNOP, 0, 0);
+    }
+
+    @Override
+    public String backend() {
+        return "kqueue";
+    }
+
+    @Override
+    public void register(int fd, long id) {
+        if (id < 0) {
+            throw new IllegalArgumentException("id must not be negative, was " + id);
+        }
+        queue(fd, (short) (KQueueLibc.EV_ADD | KQueueLibc.EV_ENABLE), id);
+    }
+
+    @Override
+    public void setReadable(int fd, long id, boolean enabled) {
+        queue(fd, enabled ? KQueueLibc.EV_ENABLE : KQueueLibc.EV_DISABLE, id);
+    }
+
+    /** Drops queued changes for {@code fd}; close(2) then removes its registration (§7.6). */
+    @Override
+    public void forget(int fd) {
+        int kept = 0;
+        for (int i = 0; i < this.pendingChanges; i++) {
+            if (this.changes.ident(i) != fd) {
+                if (kept != i) {
+                    this.changes.move(i, kept);
+                }
+                kept++;
+            }
+        }
+        this.pendingChanges = kept;
+    }
+
+    @Override
+    public int await(ReadyEvents ready, long timeoutNanos) throws NativeIoException {
+        ready.clear();
+        int submitted = 0;
+        while (this.pendingChanges - submitted > room(ready) && room(ready) > 0) {
+            int chunk = room(ready);
+            collect(ready, kevent(this.changes.pointer(submitted), chunk, chunk, 0));
+            submitted += chunk;
+        }
+        int rest = this.pendingChanges - submitted;
+        if (room(ready) == 0) {
+            // The chunks filled the caller's events: keep the rest for the next call.
+            for (int i = 0; i < rest; i++) {
+                this.changes.move(submitted + i, i);
+            }
+            this.pendingChanges = rest;
+            return ready.size();
+        }
+        Pointer changelist = (submitted == 0) ? this.changes.pointer() : this.changes.pointer(submitted);
+        this.pendingChanges = 0;
+        collect(ready, kevent(changelist, rest, room(ready), (ready.size() > 0) ? 0 : timeoutNanos));
+        return ready.size();
+    }
+
+    /** Triggers the EVFILT_USER event. Any thread: the change entry is never written after construction. */
+    @Override
+    public void wakeup() {
+        if (!this.closed) {
+            KQueueLibc.kevent(this.kq, this.wakeChange.pointer(), 1, null, 0, null);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (this.closed) {
+            return;
+        }
+        this.closed = true;
+        PosixLibc.close(this.kq);
+        this.changes.close();
+        this.events.close();
+        this.timeout.close();
+        this.zeroTimeout.close();
+        // wakeChange stays allocated: a late wakeup() from another thread may still read it.
+    }
+
+    private void queue(int fd, short flags, long id) {
+        if (this.pendingChanges == this.changes.capacity()) {
+            this.changes.grow(this.pendingChanges);
+        }
+        this.changes.set(this.pendingChanges++, fd, KQueueLibc.EVFILT_READ, flags, 0, 0, id);
+    }
+
+    private int room(ReadyEvents ready) {
+        return Math.min(this.events.capacity(), ready.capacity() - ready.size());
+    }
+
+    /**
+     * One kevent call. EINTR is retried with an empty changelist, since the changes were already
+     * applied (§7.2), and with the time that is left.
+     */
+    private int kevent(Pointer changelist, int nchanges, int nevents, long timeoutNanos) throws NativeIoException {
+        long deadline = (timeoutNanos > 0) ? System.nanoTime() + timeoutNanos : 0;
+        int n = KQueueLibc.kevent(this.kq, changelist, nchanges, this.events.pointer(), nevents,
+                timespec(timeoutNanos));
+        while (n < 0) {
+            int errno = Native.getLastError();
+            if (this.errnos.errno(errno) != Errno.EINTR) {
+                throw failure("kevent", errno);
+            }
+            long remaining = (timeoutNanos > 0) ? Math.max(0, deadline - System.nanoTime()) : timeoutNanos;
+            n = KQueueLibc.kevent(this.kq, null, 0, this.events.pointer(), nevents, timespec(remaining));
+        }
+        return n;
+    }
+
+    private void collect(ReadyEvents ready, int n) {
+        short userFilter = this.layout.evfiltUser();
+        for (int i = 0; i < n; i++) {
+            short filter = this.events.filter(i);
+            int flags = this.events.flags(i);
+            if (filter == userFilter && (flags & KQueueLibc.EV_ERROR) == 0) {
+                continue;
+            }
+            long id = this.events.udata(i);
+            long data = this.events.data(i);
+            if ((flags & KQueueLibc.EV_ERROR) != 0) {
+                // macOS ORs EV_ERROR into the change's flags, the others overwrite them (§7.3).
+                if (data != 0) {
+                    ready.add(id, ReadyEvents.ERROR, -1, (int) data);
+                }
+                continue;
+            }
+            int kinds = ReadyEvents.READABLE;
+            int error = 0;
+            if ((flags & KQueueLibc.EV_EOF) != 0) {
+                kinds |= ReadyEvents.EOF;
+                error = this.events.fflags(i);
+                if (error != 0) {
+                    kinds |= ReadyEvents.ERROR;
+                }
+            }
+            ready.add(id, kinds, data, error);
+        }
+    }
+
+    /** NULL waits without limit; otherwise a preallocated timespec. */
+    private Pointer timespec(long timeoutNanos) {
+        if (timeoutNanos < 0) {
+            return null;
+        }
+        if (timeoutNanos == 0) {
+            return this.zeroTimeout;
+        }
+        this.timeout.setLong(0, timeoutNanos / 1_000_000_000L);
+        this.timeout.setLong(8, timeoutNanos % 1_000_000_000L);
+        return this.timeout;
+    }
+
+    private void freeMemory() {
+        this.changes.close();
+        this.events.close();
+        this.wakeChange.close();
+        this.timeout.close();
+        this.zeroTimeout.close();
+    }
+
+    private NativeIoException failure(String syscall, int errno) {
+        return new NativeIoException(syscall, errno, this.errnos.errno(errno));
+    }
+
 }

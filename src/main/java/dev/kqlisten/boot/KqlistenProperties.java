@@ -1,0 +1,384 @@
+package dev.kqlisten.boot;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+import org.springframework.validation.annotation.Validated;
+
+import dev.kqlisten.nativeio.Backend;
+import dev.kqlisten.nativeio.HostOs;
+import dev.kqlisten.nativeio.HostPlatform;
+import dev.kqlisten.nativeio.KqueueAbi;
+import dev.kqlisten.nativeio.ListenSpec;
+import dev.kqlisten.nativeio.NativeTransportUnavailableException;
+import dev.kqlisten.nativeio.TransportOptions;
+
+/**
+ * Configuration of kqlisten's TCP listeners, bound from {@code kqlisten.*}.
+ * <p>
+ * Single-field rules are Jakarta constraints; rules that span fields (unique names and
+ * endpoints, kqueue on Linux) are checked by {@link #validate}, which Boot runs at bind time
+ * because this class is a {@link Validator}. Either way the failure names the property. Boot
+ * reports a constraint violation under the Java field name ({@code kqlisten.maxEvents}), so the
+ * ranges of multi-word properties are checked in {@link #validate} too, under their kebab-case
+ * names.
+ */
+@ConfigurationProperties("kqlisten")
+@Validated
+public class KqlistenProperties implements Validator {
+
+    static final int DEFAULT_PORT = 1815;
+
+    static final String DEFAULT_LISTENER_NAME = "default";
+
+    static final DataSize MAX_READ_BUFFER_SIZE = DataSize.ofMegabytes(16);
+
+    /**
+     * Kernel readiness API: auto (kqueue on the BSDs and macOS, epoll on Linux), kqueue or
+     * epoll.
+     */
+    @NotNull
+    private Backend backend = Backend.AUTO;
+
+    /** Most readiness events collected per kevent/epoll_wait call, 1 to 65536. */
+    private int maxEvents = 1024;
+
+    /**
+     * How long stopping waits in total for the poller threads to close their connections and
+     * end; a thread still running after that is abandoned with a warning.
+     */
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+    @Valid
+    private final Kqueue kqueue = new Kqueue();
+
+    @Valid
+    private final Logging logging = new Logging();
+
+    /**
+     * The listeners, one poller thread each. Unset means a single listener named 'default'
+     * on 0.0.0.0:1815; a configured list replaces it.
+     */
+    @Valid
+    @NotEmpty
+    private List<Listener> listeners = new ArrayList<>(List.of(defaultListener()));
+
+    private static Listener defaultListener() {
+        Listener listener = new Listener();
+        listener.setName(DEFAULT_LISTENER_NAME);
+        return listener;
+    }
+
+    public Backend getBackend() {
+        return this.backend;
+    }
+
+    public void setBackend(Backend backend) {
+        this.backend = backend;
+    }
+
+    public int getMaxEvents() {
+        return this.maxEvents;
+    }
+
+    public void setMaxEvents(int maxEvents) {
+        this.maxEvents = maxEvents;
+    }
+
+    public Duration getShutdownTimeout() {
+        return this.shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public Kqueue getKqueue() {
+        return this.kqueue;
+    }
+
+    public Logging getLogging() {
+        return this.logging;
+    }
+
+    public List<Listener> getListeners() {
+        return this.listeners;
+    }
+
+    public void setListeners(List<Listener> listeners) {
+        this.listeners = listeners;
+    }
+
+    /** The transport every poller opens; one per listener, since a transport is single-threaded. */
+    TransportOptions toTransportOptions(Listener listener) {
+        return new TransportOptions(this.backend, this.kqueue.getLibrary(), this.kqueue.getLayout(), this.maxEvents,
+                listener.readBufferBytes());
+    }
+
+    @Override
+    public boolean supports(Class<?> type) {
+        return KqlistenProperties.class.isAssignableFrom(type);
+    }
+
+    @Override
+    public void validate(Object target, Errors errors) {
+        validate(errors, hostOsOrNull());
+    }
+
+    /** The cross-field rules, with the host OS given so tests can pose as Linux or a BSD. */
+    void validate(Errors errors, @Nullable HostOs host) {
+        if (this.maxEvents < 1 || this.maxEvents > 65536) {
+            errors.rejectValue("max-events", "range", "must be between 1 and 65536");
+        }
+        if (this.shutdownTimeout == null || this.shutdownTimeout.isNegative()) {
+            errors.rejectValue("shutdown-timeout", "range", "must not be negative");
+        }
+        Map<String, Integer> names = new HashMap<>();
+        Map<InetSocketAddress, Integer> endpoints = new HashMap<>();
+        for (int i = 0; i < this.listeners.size(); i++) {
+            Listener listener = this.listeners.get(i);
+            String path = "listeners[" + i + "].";
+            if (listener.getName() != null) {
+                Integer first = names.putIfAbsent(listener.getName(), i);
+                if (first != null) {
+                    errors.rejectValue(path + "name", "duplicate",
+                            "must be unique but is also the name of kqlisten.listeners[" + first + "]");
+                }
+            }
+            // Port 0 asks for a fresh ephemeral port each time, so it cannot clash. An out of
+            // range port is reported by its constraint.
+            if (listener.getAddress() != null && listener.getPort() > 0 && listener.getPort() <= 65535) {
+                Integer first = endpoints.putIfAbsent(new InetSocketAddress(listener.getAddress(), listener.getPort()), i);
+                if (first != null) {
+                    errors.rejectValue(path + "port", "duplicate", "must differ from kqlisten.listeners[" + first
+                            + "], which listens on the same address and port");
+                }
+            }
+            DataSize size = listener.getReadBufferSize();
+            if (size == null || size.toBytes() < 1 || size.compareTo(MAX_READ_BUFFER_SIZE) > 0) {
+                errors.rejectValue(path + "read-buffer-size", "range", "must be between 1B and 16MB");
+            }
+        }
+        if (this.backend == Backend.KQUEUE && host == HostOs.LINUX) {
+            if (this.kqueue.getLibrary() == null || this.kqueue.getLibrary().isBlank()) {
+                errors.rejectValue("kqueue.library", "required",
+                        "must name a kqueue-compatible library when kqlisten.backend is kqueue on Linux");
+            }
+            if (this.kqueue.getLayout() == null) {
+                errors.rejectValue("kqueue.layout", "required",
+                        "must name the ABI of the kqueue library when kqlisten.backend is kqueue on Linux");
+            }
+        }
+    }
+
+    private static @Nullable HostOs hostOsOrNull() {
+        try {
+            return HostPlatform.current().os();
+        }
+        catch (NativeTransportUnavailableException ex) {
+            // Unsupported host: Multiplexers reports it when the transport is opened.
+            return null;
+        }
+    }
+
+    /** Settings of the kqueue backend. */
+    public static class Kqueue {
+
+        /**
+         * Name or path of the library exporting kqueue and kevent. Unset means the C library,
+         * which is right on every BSD and macOS; required for kqueue on Linux.
+         */
+        private @Nullable String library;
+
+        /**
+         * The struct kevent layout and constants of that library: freebsd, darwin, openbsd or
+         * dragonfly. Unset means the host OS's; required for kqueue on Linux.
+         */
+        private @Nullable KqueueAbi layout;
+
+        public @Nullable String getLibrary() {
+            return this.library;
+        }
+
+        public void setLibrary(@Nullable String library) {
+            this.library = library;
+        }
+
+        public @Nullable KqueueAbi getLayout() {
+            return this.layout;
+        }
+
+        public void setLayout(@Nullable KqueueAbi layout) {
+            this.layout = layout;
+        }
+
+    }
+
+    /** Settings of the logging listener. */
+    public static class Logging {
+
+        /**
+         * Whether to log one INFO line per listener start, connection, read, EOF and close.
+         */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+    }
+
+    /** One listening socket and its poller. */
+    public static class Listener {
+
+        /**
+         * Name of the listener, unique, of lowercase letters, digits and '-'; tags its events,
+         * thread and the local.kqlisten.<name>.port property.
+         */
+        @NotNull
+        @Pattern(regexp = "[a-z0-9-]+", message = "must contain only lowercase letters, digits and '-'")
+        private @Nullable String name;
+
+        /** Local address to bind: 0.0.0.0 for all IPv4 interfaces, :: for all IPv6 ones. */
+        @NotNull
+        private InetAddress address = anyIpv4();
+
+        /** Port to listen on; 0 lets the operating system choose a free one. */
+        @Min(value = 0, message = "must be between 0 and 65535")
+        @Max(value = 65535, message = "must be between 0 and 65535")
+        private int port = DEFAULT_PORT;
+
+        /**
+         * Length of the queue of completed connections waiting for accept; 0 means the OS
+         * maximum (listen(2) is passed Integer.MAX_VALUE, which every supported kernel clamps
+         * to its somaxconn limit).
+         */
+        @Min(value = 0, message = "must be 0 (OS maximum) or positive")
+        private int backlog;
+
+        /**
+         * Whether to set SO_REUSEADDR, so that a restart can bind while connections of the
+         * previous process sit in TIME_WAIT.
+         */
+        private boolean reuseAddress = true;
+
+        /** Whether to set SO_REUSEPORT, letting several sockets share the address and port. */
+        private boolean reusePort;
+
+        /**
+         * Value of IPV6_V6ONLY on an IPv6 address; set explicitly because the BSDs and Linux
+         * default differently. With false, '::' also accepts IPv4 connections; OpenBSD
+         * supports only true.
+         */
+        private boolean ipv6Only;
+
+        /** Most bytes read from a connection per readiness event, 1B to 16MB. */
+        private DataSize readBufferSize = DataSize.ofKilobytes(64);
+
+        public @Nullable String getName() {
+            return this.name;
+        }
+
+        public void setName(@Nullable String name) {
+            this.name = name;
+        }
+
+        public InetAddress getAddress() {
+            return this.address;
+        }
+
+        public void setAddress(InetAddress address) {
+            this.address = address;
+        }
+
+        public int getPort() {
+            return this.port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+
+        public int getBacklog() {
+            return this.backlog;
+        }
+
+        public void setBacklog(int backlog) {
+            this.backlog = backlog;
+        }
+
+        public boolean isReuseAddress() {
+            return this.reuseAddress;
+        }
+
+        public void setReuseAddress(boolean reuseAddress) {
+            this.reuseAddress = reuseAddress;
+        }
+
+        public boolean isReusePort() {
+            return this.reusePort;
+        }
+
+        public void setReusePort(boolean reusePort) {
+            this.reusePort = reusePort;
+        }
+
+        public boolean isIpv6Only() {
+            return this.ipv6Only;
+        }
+
+        public void setIpv6Only(boolean ipv6Only) {
+            this.ipv6Only = ipv6Only;
+        }
+
+        public DataSize getReadBufferSize() {
+            return this.readBufferSize;
+        }
+
+        public void setReadBufferSize(DataSize readBufferSize) {
+            this.readBufferSize = readBufferSize;
+        }
+
+        private static InetAddress anyIpv4() {
+            try {
+                return InetAddress.getByAddress(new byte[4]);
+            }
+            catch (UnknownHostException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+
+        int readBufferBytes() {
+            return Math.toIntExact(this.readBufferSize.toBytes());
+        }
+
+        ListenSpec toListenSpec() {
+            return new ListenSpec(this.address, this.port, this.backlog, this.reuseAddress, this.reusePort,
+                    this.ipv6Only);
+        }
+
+    }
+
+}

@@ -1,0 +1,243 @@
+package dev.kqlisten.boot;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+
+import dev.kqlisten.boot.diagnostics.TcpBindException;
+import dev.kqlisten.boot.diagnostics.TcpPortInUseException;
+import dev.kqlisten.boot.event.TcpListenerStartedEvent;
+import dev.kqlisten.boot.event.TcpListenerStoppedEvent;
+import dev.kqlisten.nativeio.Errno;
+import dev.kqlisten.nativeio.NativeIoException;
+import dev.kqlisten.poller.PollerConfig;
+import dev.kqlisten.poller.PollerListener;
+
+/**
+ * Starts and stops every configured listener: one {@link dev.kqlisten.poller.Poller} and one
+ * non-daemon thread {@code kqlisten-poller-N} (N = position in {@code kqlisten.listeners} + 1)
+ * per listener.
+ * <p>
+ * {@link #start()} binds every listener synchronously on the calling thread, so a port clash
+ * fails the application with a {@link TcpPortInUseException}; only when all are bound do the
+ * threads start. Runs in {@link #PHASE}.
+ */
+public class PollerLifecycle implements SmartLifecycle {
+
+    /**
+     * Above {@link WebServerApplicationContext#GRACEFUL_SHUTDOWN_PHASE} (which is above
+     * {@link WebServerApplicationContext#START_STOP_LIFECYCLE_PHASE}, where the web server starts
+     * and stops): listeners start after the web server and stop before its graceful shutdown
+     * begins, so {@code /actuator/health} answers while connections close.
+     */
+    public static final int PHASE = WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE + 512;
+
+    private static final Logger logger = LoggerFactory.getLogger(PollerLifecycle.class);
+
+    private final KqlistenProperties properties;
+
+    private final PollerListener pollerListener;
+
+    private final ApplicationEventPublisher publisher;
+
+    private final PollerFactory factory;
+
+    private final Object monitor = new Object();
+
+    /** Replaced whole under {@link #monitor}; read by any thread. Empty when stopped. */
+    private volatile List<Running> running = List.of();
+
+    public PollerLifecycle(KqlistenProperties properties, PollerListener pollerListener,
+            ApplicationEventPublisher publisher) {
+        this(properties, pollerListener, publisher, PollerFactory.NATIVE);
+    }
+
+    PollerLifecycle(KqlistenProperties properties, PollerListener pollerListener, ApplicationEventPublisher publisher,
+            PollerFactory factory) {
+        this.properties = properties;
+        this.pollerListener = pollerListener;
+        this.publisher = publisher;
+        this.factory = factory;
+    }
+
+    @Override
+    public void start() {
+        synchronized (this.monitor) {
+            if (!this.running.isEmpty()) {
+                return;
+            }
+            List<KqlistenProperties.Listener> listeners = this.properties.getListeners();
+            List<ListenerPoller> opened = new ArrayList<>(listeners.size());
+            try {
+                for (int i = 0; i < listeners.size(); i++) {
+                    opened.add(open(i, listeners.get(i)));
+                }
+            }
+            catch (RuntimeException | Error ex) {
+                opened.forEach(PollerLifecycle::closeUnstartedQuietly);
+                throw ex;
+            }
+            this.running = startThreads(listeners, opened);
+            logger.info("Kqlisten started on {} with {}", this.running.stream()
+                    .map((r) -> SocketAddresses.format(r.address()) + " (" + r.name() + ")")
+                    .collect(Collectors.joining(", ")), this.running.get(0).backend());
+            for (Running r : this.running) {
+                this.publisher.publishEvent(new TcpListenerStartedEvent(this, r.name(), r.address(), r.backend()));
+            }
+        }
+    }
+
+    private ListenerPoller open(int index, KqlistenProperties.Listener listener) {
+        PollerConfig config = new PollerConfig(listener.getName(), listener.toListenSpec(), listener.readBufferBytes());
+        try {
+            return this.factory.open(config, this.properties.toTransportOptions(listener), this.pollerListener);
+        }
+        catch (NativeIoException ex) {
+            if (ex.kind() == Errno.EADDRINUSE) {
+                throw new TcpPortInUseException(listener.getName(), index, listener.getAddress(), listener.getPort(),
+                        ex);
+            }
+            throw new TcpBindException(listener.getName(), index, listener.getAddress(), listener.getPort(), ex);
+        }
+    }
+
+    private List<Running> startThreads(List<KqlistenProperties.Listener> listeners, List<ListenerPoller> opened) {
+        List<Running> started = new ArrayList<>(opened.size());
+        try {
+            for (int i = 0; i < opened.size(); i++) {
+                ListenerPoller poller = opened.get(i);
+                String name = listeners.get(i).getName();
+                Thread thread = new Thread(poller, "kqlisten-poller-" + (i + 1));
+                thread.setDaemon(false);
+                thread.setUncaughtExceptionHandler((t, ex) -> logger.error(
+                        "Poller thread {} of listener '{}' died; the listener no longer serves connections",
+                        t.getName(), name, ex));
+                thread.start();
+                started.add(new Running(name, poller, thread, poller.localAddress(), poller.backend()));
+            }
+            return List.copyOf(started);
+        }
+        catch (RuntimeException | Error ex) {
+            // Thread.start failed (OutOfMemoryError: unable to create native thread, ...).
+            stopAndJoin(started);
+            opened.subList(started.size(), opened.size()).forEach(PollerLifecycle::closeUnstartedQuietly);
+            throw ex;
+        }
+    }
+
+    @Override
+    public void stop() {
+        synchronized (this.monitor) {
+            List<Running> stopping = this.running;
+            if (stopping.isEmpty()) {
+                return;
+            }
+            this.running = List.of();
+            stopAndJoin(stopping);
+            for (Running r : stopping) {
+                this.publisher.publishEvent(new TcpListenerStoppedEvent(this, r.name(), r.address(), r.backend()));
+            }
+        }
+    }
+
+    /** Stops synchronously, within {@code kqlisten.shutdown-timeout} per listener at most. */
+    @Override
+    public void stop(Runnable callback) {
+        try {
+            stop();
+        }
+        finally {
+            callback.run();
+        }
+    }
+
+    private void stopAndJoin(List<Running> stopping) {
+        for (Running r : stopping) {
+            try {
+                r.poller().shutdown();
+            }
+            catch (RuntimeException ex) {
+                logger.warn("Shutting down listener '{}' failed", r.name(), ex);
+            }
+        }
+        long deadline = System.nanoTime() + this.properties.getShutdownTimeout().toNanos();
+        for (Running r : stopping) {
+            try {
+                long remaining = deadline - System.nanoTime();
+                if (remaining > 0) {
+                    TimeUnit.NANOSECONDS.timedJoin(r.thread(), remaining);
+                }
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            if (r.thread().isAlive()) {
+                logger.warn("Poller thread {} of listener '{}' did not end within {}; abandoning it",
+                        r.thread().getName(), r.name(), this.properties.getShutdownTimeout());
+            }
+        }
+    }
+
+    private static void closeUnstartedQuietly(ListenerPoller poller) {
+        try {
+            poller.closeUnstarted();
+        }
+        catch (RuntimeException ex) {
+            logger.warn("Releasing an unstarted poller failed", ex);
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return !this.running.isEmpty();
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    @Override
+    public boolean isPauseable() {
+        return false;
+    }
+
+    /** The running listeners in configuration order; empty when stopped. */
+    public List<TcpListenerInfo> getListeners() {
+        return this.running.stream()
+            .map((r) -> new TcpListenerInfo(r.name(), r.address(), r.backend(), r.thread().getName(),
+                    r.thread().isAlive(), r.poller().stats()))
+            .toList();
+    }
+
+    /** The bound port of each running listener, by name, in configuration order. */
+    public Map<String, Integer> getPorts() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        this.running.forEach((r) -> ports.put(r.name(), r.address().getPort()));
+        return ports;
+    }
+
+    /** {@code kqueue} or {@code epoll}; {@code null} when stopped. */
+    public @Nullable String getBackend() {
+        List<Running> current = this.running;
+        return current.isEmpty() ? null : current.get(0).backend();
+    }
+
+    private record Running(String name, ListenerPoller poller, Thread thread, InetSocketAddress address,
+            String backend) {
+    }
+
+}

@@ -1,0 +1,34 @@
+package dev.kqlisten.boot.diagnostics;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+import dev.kqlisten.nativeio.Errno;
+
+/**
+ * Explains a {@link TcpBindException} other than a port clash (which
+ * {@link TcpPortInUseFailureAnalyzer} covers) and names the property to change.
+ */
+class TcpBindFailureAnalyzer extends AbstractFailureAnalyzer<TcpBindException> {
+
+    @Override
+    protected FailureAnalysis analyze(Throwable rootFailure, TcpBindException cause) {
+        if (cause instanceof TcpPortInUseException) {
+            return null;
+        }
+        String prefix = cause.getPropertyPrefix();
+        if (cause.getCause().kind() == Errno.EADDRNOTAVAIL) {
+            String description = "TCP listener '" + cause.getListenerName() + "' failed to start: "
+                    + cause.getAddress().getHostAddress() + " is not an address of this host.";
+            String action = "Set '" + prefix + ".address' to an address of this host, or to 0.0.0.0 (all IPv4 "
+                    + "interfaces) or :: (all IPv6 interfaces).";
+            return new FailureAnalysis(description, action, cause);
+        }
+        String description = "TCP listener '" + cause.getListenerName() + "' failed to start listening on "
+                + cause.getEndpoint() + ": " + cause.getCause().getMessage() + ".";
+        String action = "Check '" + prefix + ".address' and '" + prefix + ".port' (ports below 1024 usually need "
+                + "privileges) and the operating system's limits.";
+        return new FailureAnalysis(description, action, cause);
+    }
+
+}

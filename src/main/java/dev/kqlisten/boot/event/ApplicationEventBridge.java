@@ -1,0 +1,65 @@
+package dev.kqlisten.boot.event;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.ApplicationEventPublisher;
+
+import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.connection.ConnectionInfo;
+import dev.kqlisten.poller.PollerListener;
+
+/**
+ * Turns {@link PollerListener} callbacks into {@link TcpConnectionEvent}s published through the
+ * application context, on the calling poller thread.
+ * <p>
+ * Listener exceptions are contained by {@link TcpEventMulticaster}; what can still escape
+ * {@code publishEvent} (a context that is closing, a custom multicaster) is logged and counted
+ * here, never thrown into the poller.
+ */
+public class ApplicationEventBridge implements PollerListener {
+
+    private static final Logger logger = LoggerFactory.getLogger(ApplicationEventBridge.class);
+
+    private final ApplicationEventPublisher publisher;
+
+    private final EventListenerFailureCounter failures;
+
+    public ApplicationEventBridge(ApplicationEventPublisher publisher, EventListenerFailureCounter failures) {
+        this.publisher = publisher;
+        this.failures = failures;
+    }
+
+    @Override
+    public void opened(ConnectionInfo connection) {
+        publish(new TcpConnectionOpenedEvent(connection));
+    }
+
+    @Override
+    public void read(ConnectionInfo connection, byte[] data) {
+        publish(new TcpDataReceivedEvent(connection, data));
+    }
+
+    @Override
+    public void peerClosed(ConnectionInfo connection) {
+        publish(new TcpPeerClosedEvent(connection));
+    }
+
+    @Override
+    public void closed(ConnectionInfo connection, CloseReason reason, String error) {
+        publish(new TcpConnectionClosedEvent(connection, reason, error));
+    }
+
+    private void publish(TcpConnectionEvent event) {
+        try {
+            this.publisher.publishEvent(event);
+        }
+        catch (RuntimeException ex) {
+            this.failures.increment();
+            logger.warn("Publishing {} of connection {} failed: {}", event.getClass().getSimpleName(),
+                    event.getConnectionId(), ex.toString());
+            logger.debug("Stack trace of the failed publication", ex);
+        }
+    }
+
+}

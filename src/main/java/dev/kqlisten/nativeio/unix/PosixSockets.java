@@ -1,0 +1,189 @@
+package dev.kqlisten.nativeio.unix;
+
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+
+import dev.kqlisten.nativeio.Errno;
+import dev.kqlisten.nativeio.ListenSpec;
+import dev.kqlisten.nativeio.NativeIoException;
+import dev.kqlisten.nativeio.Sockets;
+
+/**
+ * {@link Sockets} over {@link PosixLibc}, parameterised by a {@link SocketAbi}. Subclasses
+ * supply how a socket is made non-blocking and close-on-exec ({@link #openSocket},
+ * {@link #acceptSocket}); the rest is the same on Linux and the BSDs.
+ * <p>
+ * Threading: the buffers below belong to the one poller thread using this instance
+ * ({@link #openListener} runs on the starting thread before that thread starts).
+ */
+public abstract class PosixSockets implements Sockets {
+
+    protected final SocketAbi abi;
+
+    private final SockaddrCodec codec;
+
+    /** Peer address of the last accept; decoded lazily by {@link #acceptedPeer()}. */
+    private final Memory acceptAddress = new Memory(SockaddrCodec.CAPACITY);
+
+    private final Memory acceptLength = new Memory(4);
+
+    /** One {@code int} for setsockopt/getsockopt values, and its {@code socklen_t}. */
+    private final Memory intValue = new Memory(4);
+
+    private final Memory intLength = new Memory(4);
+
+    private final Memory readMemory;
+
+    private final ByteBuffer readBuffer;
+
+    private final int readCapacity;
+
+    private final int eagain;
+
+    private int lastErrno;
+
+    protected PosixSockets(SocketAbi abi, int readBufferSize) {
+        this.abi = abi;
+        this.codec = new SockaddrCodec(abi.sockaddrHasLength(), abi.afInet6());
+        this.readCapacity = readBufferSize;
+        this.readMemory = new Memory(readBufferSize);
+        this.readBuffer = this.readMemory.getByteBuffer(0, readBufferSize);
+        this.eagain = abi.errnos().number(Errno.EAGAIN);
+    }
+
+    /**
+     * Creates a non-blocking, close-on-exec stream socket.
+     *
+     * @throws NativeIoException named after the failing call; the socket is closed then
+     */
+    protected abstract int openSocket(int family) throws NativeIoException;
+
+    /**
+     * Accepts one connection as a non-blocking, close-on-exec socket.
+     *
+     * @return the descriptor, or the negated errno on failure
+     */
+    protected abstract int acceptSocket(int listenFd, Memory address, Memory length);
+
+    @Override
+    public int openListener(ListenSpec spec) throws NativeIoException {
+        boolean v6 = spec.address() instanceof Inet6Address;
+        int fd = openSocket(v6 ? this.abi.afInet6() : SocketAbi.AF_INET);
+        try {
+            if (spec.reuseAddress()) {
+                setIntOption(fd, this.abi.solSocket(), this.abi.soReuseaddr(), 1);
+            }
+            if (spec.reusePort()) {
+                setIntOption(fd, this.abi.solSocket(), this.abi.soReuseport(), 1);
+            }
+            if (v6) {
+                // Set both ways: the default differs between the BSDs and Linux (bsd-abi.md §10).
+                setIntOption(fd, SocketAbi.IPPROTO_IPV6, this.abi.ipv6V6only(), spec.ipv6Only() ? 1 : 0);
+            }
+            try (Memory address = new Memory(SockaddrCodec.CAPACITY)) {
+                int length = this.codec.encode(address, spec.address(), spec.port());
+                check(PosixLibc.bind(fd, address, length), "bind");
+            }
+            check(PosixLibc.listen(fd, spec.effectiveBacklog()), "listen");
+            return fd;
+        }
+        catch (NativeIoException | RuntimeException ex) {
+            PosixLibc.close(fd);
+            throw ex;
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress(int fd) throws NativeIoException {
+        try (Memory address = new Memory(SockaddrCodec.CAPACITY); Memory length = new Memory(4)) {
+            length.setInt(0, SockaddrCodec.CAPACITY);
+            check(PosixLibc.getsockname(fd, address, length), "getsockname");
+            return this.codec.decode(address);
+        }
+    }
+
+    @Override
+    public int accept(int listenFd) {
+        this.acceptLength.setInt(0, SockaddrCodec.CAPACITY);
+        int fd = acceptSocket(listenFd, this.acceptAddress, this.acceptLength);
+        return (fd >= 0) ? fd : failure(-fd);
+    }
+
+    @Override
+    public InetSocketAddress acceptedPeer() {
+        return this.codec.decode(this.acceptAddress);
+    }
+
+    /**
+     * Reads into {@link #readBuffer()}; on success the buffer's position is 0 and its limit the
+     * byte count.
+     */
+    @Override
+    public int read(int fd, int maxBytes) {
+        long n = PosixLibc.read(fd, this.readMemory, Math.min(maxBytes, this.readCapacity));
+        if (n < 0) {
+            return failure(Native.getLastError());
+        }
+        this.readBuffer.clear().limit((int) n);
+        return (int) n;
+    }
+
+    @Override
+    public ByteBuffer readBuffer() {
+        return this.readBuffer;
+    }
+
+    /** close(2). Not retried on EINTR: the descriptor is released either way on Linux and the BSDs. */
+    @Override
+    public int close(int fd) {
+        return (PosixLibc.close(fd) == 0) ? 0 : failure(Native.getLastError());
+    }
+
+    @Override
+    public int lastErrno() {
+        return this.lastErrno;
+    }
+
+    @Override
+    public Errno errno(int errno) {
+        return this.abi.errnos().errno(errno);
+    }
+
+    @Override
+    public void close() {
+        this.acceptAddress.close();
+        this.acceptLength.close();
+        this.intValue.close();
+        this.intLength.close();
+        this.readMemory.close();
+    }
+
+    protected final void setIntOption(int fd, int level, int name, int value) throws NativeIoException {
+        this.intValue.setInt(0, value);
+        check(PosixLibc.setsockopt(fd, level, name, this.intValue, 4), "setsockopt");
+    }
+
+    /** Throws {@link NativeIoException} named {@code syscall} when {@code result} is negative. */
+    protected final void check(int result, String syscall) throws NativeIoException {
+        if (result < 0) {
+            throw exception(syscall, Native.getLastError());
+        }
+    }
+
+    protected final NativeIoException exception(String syscall, int errno) {
+        return new NativeIoException(syscall, errno, errno(errno));
+    }
+
+    private int failure(int errno) {
+        if (errno == this.eagain) {
+            return AGAIN;
+        }
+        this.lastErrno = errno;
+        return FAILED;
+    }
+
+}

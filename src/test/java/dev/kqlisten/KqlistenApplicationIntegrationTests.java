@@ -1,0 +1,269 @@
+package dev.kqlisten;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.kqlisten.boot.event.EventListenerFailureCounter;
+import dev.kqlisten.boot.event.TcpConnectionClosedEvent;
+import dev.kqlisten.boot.event.TcpConnectionOpenedEvent;
+import dev.kqlisten.boot.event.TcpDataReceivedEvent;
+import dev.kqlisten.boot.event.TcpListenerStartedEvent;
+import dev.kqlisten.boot.event.TcpPeerClosedEvent;
+import dev.kqlisten.support.ConnectionTrace;
+import dev.kqlisten.support.OpenFileDescriptors;
+import dev.kqlisten.support.TestBackend;
+import dev.kqlisten.support.TrafficRecorder;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * The whole application, started per backend with a real listener on an ephemeral port and
+ * plain JDK clients: what an {@code @EventListener} sees, containment of a throwing listener,
+ * start/stop/restart hygiene, and the start-up failure reports users read.
+ */
+@Tag("kqueue")
+@Timeout(180)
+@ExtendWith(OutputCaptureExtension.class)
+class KqlistenApplicationIntegrationTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    static List<TestBackend> backends() {
+        return TestBackend.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void listenersSeeOpenedReadsEofClosedInOrderWithExactBytes(TestBackend backend) throws Exception {
+        try (ConfigurableApplicationContext context = start(backend, 0, null)) {
+            EventRecorder events = context.getBean(EventRecorder.class);
+            int port = context.getEnvironment().getProperty("local.kqlisten.port", Integer.class);
+            assertThat(port).isPositive();
+            assertThat(events.started).singleElement().satisfies((started) -> {
+                assertThat(started.getPort()).isEqualTo(port);
+                assertThat(started.getBackend()).isEqualTo(backend.backend().name().toLowerCase());
+            });
+            byte[] payload = "printf hello | nc 127.0.0.1 1815".getBytes(StandardCharsets.US_ASCII);
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                client.getOutputStream().write(payload);
+                client.shutdownOutput();
+                events.recorder.awaitClosed(1, WAIT);
+                ConnectionTrace trace = events.recorder.byClientPort(client.getLocalPort());
+                assertThat(trace.shape()).containsExactly("opened", "read*", "eof", "closed");
+                assertThat(trace.bytes()).isEqualTo(payload);
+                assertThat(trace.closeReason()).isEqualTo("PEER_CLOSED");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void aThrowingListenerIsCountedAndOtherListenersStillGetEveryEvent(TestBackend backend) throws Exception {
+        try (ConfigurableApplicationContext context = start(backend, 0, Throwing.class)) {
+            EventRecorder events = context.getBean(EventRecorder.class);
+            int port = context.getEnvironment().getProperty("local.kqlisten.port", Integer.class);
+            byte[] payload = new byte[200_000];
+            java.util.Arrays.fill(payload, (byte) 'x');
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                client.getOutputStream().write(payload);
+                client.shutdownOutput();
+                events.recorder.awaitClosed(1, WAIT);
+                ConnectionTrace trace = events.recorder.byClientPort(client.getLocalPort());
+                assertThat(trace.count()).isEqualTo(payload.length);
+                assertThat(trace.shape()).containsExactly("opened", "read*", "eof", "closed");
+            }
+            assertThat(context.getBean(Throwing.class).thrown).isPositive();
+            assertThat(context.getBean(EventListenerFailureCounter.class).count())
+                .isEqualTo(context.getBean(Throwing.class).thrown);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void stopClosesEverythingAndARestartBindsTheSamePortAtOnce(TestBackend backend) throws Exception {
+        Assumptions.assumeTrue(OpenFileDescriptors.countable(), "needs /proc/self/fd");
+        // Warm-up: class loading, jar files and native libraries open descriptors once per JVM.
+        start(backend, 0, null).close();
+        int before = OpenFileDescriptors.count();
+        int port;
+        List<Socket> clients = new ArrayList<>();
+        try (ConfigurableApplicationContext context = start(backend, 0, null)) {
+            EventRecorder events = context.getBean(EventRecorder.class);
+            port = context.getEnvironment().getProperty("local.kqlisten.port", Integer.class);
+            for (int i = 0; i < 20; i++) {
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), port);
+                client.getOutputStream().write("still open".getBytes(StandardCharsets.US_ASCII));
+                clients.add(client);
+            }
+            events.recorder.awaitOpened(20, WAIT);
+            context.close();
+            assertThat(events.recorder.closedCount()).isEqualTo(20);
+            assertThat(events.recorder.traces().values()).allMatch((t) -> "SHUTDOWN".equals(t.closeReason()));
+            assertThat(events.stopped).hasSize(1);
+        }
+        finally {
+            for (Socket client : clients) {
+                client.close();
+            }
+        }
+        assertThat(OpenFileDescriptors.count()).as("open descriptors after stop").isEqualTo(before);
+        try (ConfigurableApplicationContext again = start(backend, port, null)) {
+            assertThat(again.getEnvironment().getProperty("local.kqlisten.port", Integer.class)).isEqualTo(port);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void aPortInUseFailsStartUpWithAnExplanation(TestBackend backend, CapturedOutput output) throws Exception {
+        backend.assumeAvailable();
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            assertThatException().isThrownBy(() -> start(backend, port, null).close());
+            assertThat(output).contains("TCP listener 'it' failed to start: port " + port
+                    + " on 127.0.0.1 is already in use.");
+            assertThat(output).contains("Identify and stop the process that is listening on 127.0.0.1:" + port
+                    + ", or set 'kqlisten.listeners[0].port' to another port (0 lets the operating system choose a "
+                    + "free one).");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void anAddressNotOnThisHostFailsStartUpNamingTheProperty(TestBackend backend, CapturedOutput output) {
+        backend.assumeAvailable();
+        // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never assigned to a host; bind fails with EADDRNOTAVAIL.
+        assertThatException().isThrownBy(
+                () -> start(backend, 0, null, "--kqlisten.listeners[0].address=192.0.2.1").close());
+        assertThat(output).contains("kqlisten.listeners[0].address");
+        assertThat(output).contains("192.0.2.1");
+    }
+
+    @Test
+    void kqueueWithoutALibraryOnLinuxFailsStartUpNamingTheProperties(CapturedOutput output) {
+        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "Linux has no native kqueue");
+        assertThatException().isThrownBy(() -> new SpringApplicationBuilder(KqlistenApplication.class)
+            .run("--server.port=0", "--kqlisten.backend=kqueue", "--kqlisten.listeners[0].name=it",
+                    "--kqlisten.listeners[0].port=0")
+            .close());
+        assertThat(output).contains("Property: kqlisten.kqueue.library");
+        assertThat(output).contains("Reason: must name a kqueue-compatible library when kqlisten.backend is kqueue on Linux");
+        assertThat(output).contains("Property: kqlisten.kqueue.layout");
+    }
+
+    @Test
+    void aKqueueLibraryThatCannotBeLoadedFailsStartUpWithTheDetectedPlatform(CapturedOutput output) {
+        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "Linux has no native kqueue");
+        assertThatException().isThrownBy(() -> new SpringApplicationBuilder(KqlistenApplication.class)
+            .run("--server.port=0", "--kqlisten.backend=kqueue", "--kqlisten.kqueue.library=/nonexistent/libkqueue.so",
+                    "--kqlisten.kqueue.layout=freebsd", "--kqlisten.listeners[0].name=it",
+                    "--kqlisten.listeners[0].port=0")
+            .close());
+        assertThat(output).contains("The kqlisten native transport is not available on Linux ("
+                + System.getProperty("os.arch") + ") with backend kqueue");
+        assertThat(output).contains("Supported: " + dev.kqlisten.nativeio.NativeTransportUnavailableException.SUPPORTED);
+        assertThat(output).contains("set 'kqlisten.kqueue.library' to a kqueue-compatible library");
+    }
+
+    static ConfigurableApplicationContext start(TestBackend backend, int port, Class<?> extra, String... moreArgs) {
+        backend.assumeAvailable();
+        List<String> args = new ArrayList<>();
+        backend.springProperties().forEach((p) -> args.add("--" + p));
+        args.add("--server.port=0");
+        args.add("--kqlisten.logging.enabled=false");
+        args.add("--kqlisten.listeners[0].name=it");
+        args.add("--kqlisten.listeners[0].address=127.0.0.1");
+        args.add("--kqlisten.listeners[0].port=" + port);
+        args.addAll(List.of(moreArgs));
+        SpringApplicationBuilder builder = new SpringApplicationBuilder(KqlistenApplication.class, Recording.class);
+        if (extra != null) {
+            builder.sources(extra);
+        }
+        return builder.run(args.toArray(String[]::new));
+    }
+
+    /** Test beans, registered as a source of the application (not component-scanned). */
+    static class Recording {
+
+        @Bean
+        EventRecorder eventRecorder() {
+            return new EventRecorder();
+        }
+
+    }
+
+    /** Feeds every kqlisten event into a {@link TrafficRecorder}. */
+    static class EventRecorder {
+
+        final TrafficRecorder recorder = new TrafficRecorder(true);
+
+        final List<TcpListenerStartedEvent> started = new CopyOnWriteArrayList<>();
+
+        final List<Object> stopped = new CopyOnWriteArrayList<>();
+
+        @EventListener
+        void started(TcpListenerStartedEvent event) {
+            this.started.add(event);
+        }
+
+        @EventListener
+        void stopped(dev.kqlisten.boot.event.TcpListenerStoppedEvent event) {
+            this.stopped.add(event);
+        }
+
+        @EventListener
+        void opened(TcpConnectionOpenedEvent event) {
+            this.recorder.opened(event.getConnectionId(), event.getRemoteAddress());
+        }
+
+        @EventListener
+        void read(TcpDataReceivedEvent event) {
+            this.recorder.read(event.getConnectionId(), event.copyBytes());
+        }
+
+        @EventListener
+        void eof(TcpPeerClosedEvent event) {
+            this.recorder.eof(event.getConnectionId());
+        }
+
+        @EventListener
+        void closed(TcpConnectionClosedEvent event) {
+            this.recorder.closed(event.getConnectionId(), event.getReason().name(), event.getError());
+        }
+
+    }
+
+    /** A listener that fails on every data event. */
+    static class Throwing {
+
+        volatile long thrown;
+
+        @EventListener
+        void read(TcpDataReceivedEvent event) {
+            this.thrown++;
+            throw new IllegalStateException("listener failure injected by the test");
+        }
+
+    }
+
+}

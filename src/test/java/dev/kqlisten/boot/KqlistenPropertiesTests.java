@@ -1,0 +1,210 @@
+package dev.kqlisten.boot;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.BeanPropertyBindingResult;
+import org.springframework.validation.FieldError;
+
+import dev.kqlisten.KqlistenApplication;
+import dev.kqlisten.nativeio.Backend;
+import dev.kqlisten.nativeio.HostOs;
+import dev.kqlisten.nativeio.KqueueAbi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * Binding, defaults and bind-time validation of {@link KqlistenProperties}. Validation failures
+ * must name the property (kebab-case, with the list index) so that Boot's failure report points
+ * at the line to fix.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class KqlistenPropertiesTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+        .withUserConfiguration(PropertiesOnly.class);
+
+    @Test
+    void defaultsDescribeOneListenerOnPort1815() {
+        this.runner.run((context) -> {
+            KqlistenProperties properties = context.getBean(KqlistenProperties.class);
+            assertThat(properties.getBackend()).isEqualTo(Backend.AUTO);
+            assertThat(properties.getMaxEvents()).isEqualTo(1024);
+            assertThat(properties.getLogging().isEnabled()).isTrue();
+            assertThat(properties.getKqueue().getLibrary()).isNull();
+            assertThat(properties.getKqueue().getLayout()).isNull();
+            assertThat(properties.getListeners()).singleElement().satisfies((listener) -> {
+                assertThat(listener.getName()).isEqualTo("default");
+                assertThat(listener.getAddress()).isEqualTo(InetAddress.getByName("0.0.0.0"));
+                assertThat(listener.getPort()).isEqualTo(1815);
+                assertThat(listener.getBacklog()).isZero();
+                assertThat(listener.isReuseAddress()).isTrue();
+                assertThat(listener.isReusePort()).isFalse();
+                assertThat(listener.isIpv6Only()).isFalse();
+                assertThat(listener.getReadBufferSize()).isEqualTo(DataSize.ofKilobytes(64));
+            });
+        });
+    }
+
+    // The documented meaning of backlog 0 ("the OS maximum") is implemented by ListenSpec.
+    @Test
+    void defaultBacklogAsksListenForTheOsMaximum() {
+        KqlistenProperties.Listener listener = new KqlistenProperties().getListeners().get(0);
+        assertThat(listener.toListenSpec().effectiveBacklog()).isEqualTo(Integer.MAX_VALUE);
+    }
+
+    @Test
+    void defaultsReachTheTransportAndListenSpec() {
+        KqlistenProperties properties = new KqlistenProperties();
+        KqlistenProperties.Listener listener = properties.getListeners().get(0);
+        assertThat(properties.toTransportOptions(listener).readBufferSize()).isEqualTo(64 * 1024);
+        assertThat(properties.toTransportOptions(listener).maxEvents()).isEqualTo(1024);
+        assertThat(listener.toListenSpec().reuseAddress()).isTrue();
+        assertThat(listener.toListenSpec().ipv6Only()).isFalse();
+    }
+
+    @Test
+    void configuredListReplacesTheDefaultListener() {
+        this.runner
+            .withPropertyValues("kqlisten.listeners[0].name=alpha", "kqlisten.listeners[0].port=0",
+                    "kqlisten.listeners[1].name=beta", "kqlisten.listeners[1].address=::1",
+                    "kqlisten.listeners[1].read-buffer-size=1MB", "kqlisten.listeners[1].ipv6-only=true")
+            .run((context) -> {
+                List<KqlistenProperties.Listener> listeners = context.getBean(KqlistenProperties.class)
+                    .getListeners();
+                assertThat(listeners).extracting(KqlistenProperties.Listener::getName).containsExactly("alpha", "beta");
+                assertThat(listeners.get(0).getPort()).isZero();
+                assertThat(listeners.get(1).getPort()).isEqualTo(1815);
+                assertThat(listeners.get(1).getAddress()).isEqualTo(InetAddress.getByName("::1"));
+                assertThat(listeners.get(1).getReadBufferSize()).isEqualTo(DataSize.ofMegabytes(1));
+                assertThat(listeners.get(1).isIpv6Only()).isTrue();
+            });
+    }
+
+    @Test
+    void backendAndKqueueSettingsBind() {
+        this.runner
+            .withPropertyValues("kqlisten.backend=kqueue", "kqlisten.kqueue.library=libkqueue.so.0",
+                    "kqlisten.kqueue.layout=freebsd", "kqlisten.max-events=64")
+            .run((context) -> {
+                KqlistenProperties properties = context.getBean(KqlistenProperties.class);
+                assertThat(properties.getBackend()).isEqualTo(Backend.KQUEUE);
+                assertThat(properties.getKqueue().getLibrary()).isEqualTo("libkqueue.so.0");
+                assertThat(properties.getKqueue().getLayout()).isEqualTo(KqueueAbi.FREEBSD);
+                assertThat(properties.getMaxEvents()).isEqualTo(64);
+            });
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            kqlisten.max-events                     | 0          | kqlisten.max-events                     | must be between 1 and 65536
+            kqlisten.max-events                     | 65537      | kqlisten.max-events                     | must be between 1 and 65536
+            kqlisten.listeners[0].port              | 65536      | kqlisten.listeners[0].port              | must be between 0 and 65535
+            kqlisten.listeners[0].port              | -1         | kqlisten.listeners[0].port              | must be between 0 and 65535
+            kqlisten.listeners[0].name              | Bad_Name   | kqlisten.listeners[0].name              | must contain only lowercase letters, digits and '-'
+            kqlisten.listeners[0].backlog           | -1         | kqlisten.listeners[0].backlog           | must be 0 (OS maximum) or positive
+            kqlisten.shutdown-timeout               | -1s        | kqlisten.shutdown-timeout               | must not be negative
+            kqlisten.listeners[0].read-buffer-size  | 0B         | kqlisten.listeners[0].read-buffer-size  | must be between 1B and 16MB
+            kqlisten.listeners[0].read-buffer-size  | 17MB       | kqlisten.listeners[0].read-buffer-size  | must be between 1B and 16MB
+            """)
+    void badValueFailsNamingTheProperty(String property, String value, String reportedProperty, String message) {
+        String name = property.endsWith(".name") ? "kqlisten.listeners[0].port=0" : "kqlisten.listeners[0].name=x";
+        assertValidationError(reportedProperty, message, property + "=" + value, name);
+    }
+
+    @Test
+    void listenerWithoutNameFails() {
+        assertValidationError("kqlisten.listeners[0].name", "must not be null", "kqlisten.listeners[0].port=0");
+    }
+
+    @Test
+    void duplicateNameFailsNamingTheSecondListener() {
+        assertValidationError("kqlisten.listeners[1].name",
+                "must be unique but is also the name of kqlisten.listeners[0]", "kqlisten.listeners[0].name=a",
+                "kqlisten.listeners[0].port=7001", "kqlisten.listeners[1].name=a", "kqlisten.listeners[1].port=7002");
+    }
+
+    @Test
+    void sameAddressAndPortFailsNamingTheSecondListener() {
+        assertValidationError("kqlisten.listeners[1].port",
+                "must differ from kqlisten.listeners[0], which listens on the same address and port",
+                "kqlisten.listeners[0].name=a", "kqlisten.listeners[0].port=7001", "kqlisten.listeners[1].name=b",
+                "kqlisten.listeners[1].port=7001");
+    }
+
+    // Port 0 is a fresh ephemeral port per socket, so two listeners may both ask for it.
+    @Test
+    void twoEphemeralListenersOnOneAddressAreAllowed() {
+        this.runner
+            .withPropertyValues("kqlisten.listeners[0].name=a", "kqlisten.listeners[0].port=0",
+                    "kqlisten.listeners[1].name=b", "kqlisten.listeners[1].port=0")
+            .run((context) -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void kqueueOnLinuxRequiresLibraryAndLayout() {
+        KqlistenProperties properties = new KqlistenProperties();
+        properties.setBackend(Backend.KQUEUE);
+        BeanPropertyBindingResult errors = new BeanPropertyBindingResult(properties, "kqlisten");
+        properties.validate(errors, HostOs.LINUX);
+        assertThat(errors.getFieldErrors()).extracting(FieldError::getField)
+            .containsExactly("kqueue.library", "kqueue.layout");
+    }
+
+    @Test
+    void kqueueOnABsdNeedsNoLibrary() {
+        KqlistenProperties properties = new KqlistenProperties();
+        properties.setBackend(Backend.KQUEUE);
+        BeanPropertyBindingResult errors = new BeanPropertyBindingResult(properties, "kqlisten");
+        properties.validate(errors, HostOs.FREEBSD);
+        assertThat(errors.hasErrors()).isFalse();
+    }
+
+    // Boot's BindValidationFailureAnalyzer already explains invalid configuration; this checks,
+    // through a real application start, that its report names our property and reason.
+    @Test
+    void failureReportOfTheApplicationNamesTheInvalidProperty(CapturedOutput output) {
+        SpringApplicationBuilder application = new SpringApplicationBuilder(KqlistenApplication.class)
+            .web(WebApplicationType.NONE)
+            .properties("kqlisten.listeners[0].name=t", "kqlisten.listeners[0].port=70000");
+        assertThatException().isThrownBy(application::run);
+        assertThat(output).contains("Property: kqlisten.listeners[0].port")
+            .contains("Value: \"70000\"")
+            .contains("Reason: must be between 0 and 65535");
+    }
+
+    private void assertValidationError(String property, String message, String... properties) {
+        this.runner.withPropertyValues(properties).run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(BindValidationException.class);
+            BindValidationException failure = (BindValidationException) context.getStartupFailure().getCause()
+                .getCause();
+            assertThat(failure.getValidationErrors().getAllErrors()).singleElement()
+                .isInstanceOfSatisfying(FieldError.class, (error) -> {
+                    assertThat(failure.getValidationErrors().getName() + "." + error.getField()).isEqualTo(property);
+                    assertThat(error.getDefaultMessage()).isEqualTo(message);
+                });
+        });
+    }
+
+    @EnableConfigurationProperties(KqlistenProperties.class)
+    static class PropertiesOnly {
+
+    }
+
+}

@@ -1,0 +1,285 @@
+package dev.kqlisten.boot;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import dev.kqlisten.boot.diagnostics.TcpBindException;
+import dev.kqlisten.boot.diagnostics.TcpPortInUseException;
+import dev.kqlisten.boot.event.TcpEvent;
+import dev.kqlisten.boot.event.TcpListenerStartedEvent;
+import dev.kqlisten.boot.event.TcpListenerStoppedEvent;
+import dev.kqlisten.nativeio.Backend;
+import dev.kqlisten.nativeio.Errno;
+import dev.kqlisten.nativeio.NativeIoException;
+import dev.kqlisten.nativeio.NativeTransportUnavailableException;
+import dev.kqlisten.nativeio.TransportOptions;
+import dev.kqlisten.poller.PollerConfig;
+import dev.kqlisten.poller.PollerListener;
+import dev.kqlisten.poller.PollerStats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link PollerLifecycle} wired by {@link KqlistenConfiguration}, with pollers faked through
+ * {@link PollerFactory}: what is bound, started, published and released on start, on a failed
+ * bind, and on stop. Real sockets are covered by the whole-application tests.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+@Timeout(30)
+class PollerLifecycleTests {
+
+    private final FakeFactory factory = new FakeFactory();
+
+    private final List<TcpEvent> events = new CopyOnWriteArrayList<>();
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+        .withUserConfiguration(KqlistenConfiguration.class)
+        .withBean(PollerFactory.class, () -> this.factory)
+        .withInitializer((context) -> context.addApplicationListener((event) -> {
+            if (event instanceof TcpEvent tcp) {
+                this.events.add(tcp);
+            }
+        }));
+
+    @Test
+    void startBindsEveryListenerThenRunsOneNamedNonDaemonThreadEach() {
+        this.runner.withPropertyValues("kqlisten.listeners[0].name=alpha", "kqlisten.listeners[0].port=0",
+                "kqlisten.listeners[1].name=beta", "kqlisten.listeners[1].port=7002").run((context) -> {
+                    PollerLifecycle lifecycle = context.getBean(PollerLifecycle.class);
+                    assertThat(lifecycle.isRunning()).isTrue();
+                    assertThat(this.factory.opened).extracting((poller) -> poller.config.listenerName())
+                        .containsExactly("alpha", "beta");
+                    assertThat(this.factory.opened).allSatisfy((poller) -> {
+                        assertThat(poller.running.await(5, TimeUnit.SECONDS)).isTrue();
+                        assertThat(poller.thread.isDaemon()).isFalse();
+                    });
+                    assertThat(this.factory.opened).extracting((poller) -> poller.thread.getName())
+                        .containsExactly("kqlisten-poller-1", "kqlisten-poller-2");
+                    assertThat(lifecycle.getPorts()).containsExactly(Map.entry("alpha", 40001), Map.entry("beta", 7002));
+                    assertThat(lifecycle.getBackend()).isEqualTo("fake");
+                    assertThat(lifecycle.getListeners()).extracting(TcpListenerInfo::threadName)
+                        .containsExactly("kqlisten-poller-1", "kqlisten-poller-2");
+                    assertThat(this.events).extracting(TcpEvent::getListenerName).containsExactly("alpha", "beta");
+                    assertThat(this.events).allMatch(TcpListenerStartedEvent.class::isInstance);
+                });
+    }
+
+    // Tests and clients find an ephemeral port through these properties.
+    @Test
+    void boundPortsArePublishedInTheEnvironment() {
+        this.runner.withPropertyValues("kqlisten.listeners[0].name=alpha", "kqlisten.listeners[0].port=0",
+                "kqlisten.listeners[1].name=beta", "kqlisten.listeners[1].port=0").run((context) -> {
+                    assertThat(context.getEnvironment().getProperty("local.kqlisten.port")).isEqualTo("40001");
+                    assertThat(context.getEnvironment().getProperty("local.kqlisten.alpha.port")).isEqualTo("40001");
+                    assertThat(context.getEnvironment().getProperty("local.kqlisten.beta.port")).isEqualTo("40002");
+                });
+    }
+
+    @Test
+    void transportOptionsComeFromTheProperties() {
+        this.runner.withPropertyValues("kqlisten.max-events=16", "kqlisten.listeners[0].name=a",
+                "kqlisten.listeners[0].read-buffer-size=1KB").run((context) -> {
+                    FakePoller poller = this.factory.opened.get(0);
+                    assertThat(poller.options.backend()).isEqualTo(Backend.AUTO);
+                    assertThat(poller.options.maxEvents()).isEqualTo(16);
+                    assertThat(poller.options.readBufferSize()).isEqualTo(1024);
+                    assertThat(poller.config.readBufferSize()).isEqualTo(1024);
+                    assertThat(poller.config.listen().port()).isEqualTo(1815);
+                });
+    }
+
+    @Test
+    void portClashReleasesWhatWasOpenedAndFailsWithPortInUse() {
+        this.factory.failure = new NativeIoException("bind", 98, Errno.EADDRINUSE);
+        this.runner.withPropertyValues("kqlisten.listeners[0].name=a", "kqlisten.listeners[0].port=7001",
+                "kqlisten.listeners[1].name=b", "kqlisten.listeners[1].port=7002").run((context) -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().isInstanceOf(NativeIoException.class);
+                    assertThat(context.getStartupFailure()).cause()
+                        .isInstanceOfSatisfying(TcpPortInUseException.class, (ex) -> {
+                            assertThat(ex.getListenerName()).isEqualTo("b");
+                            assertThat(ex.getListenerIndex()).isEqualTo(1);
+                            assertThat(ex.getPort()).isEqualTo(7002);
+                        });
+                    assertThat(this.factory.opened).singleElement().satisfies((poller) -> {
+                        assertThat(poller.closedUnstarted).isTrue();
+                        assertThat(poller.thread).isNull();
+                    });
+                    assertThat(this.events).isEmpty();
+                });
+    }
+
+    @Test
+    void addressNotOnThisHostFailsWithBindException() {
+        this.factory.failure = new NativeIoException("bind", 99, Errno.EADDRNOTAVAIL);
+        this.factory.failAt = 0;
+        this.runner.run((context) -> {
+            assertThat(context.getStartupFailure()).cause()
+                .isExactlyInstanceOf(TcpBindException.class)
+                .hasMessageContaining("'default'");
+            assertThat(this.factory.opened).isEmpty();
+        });
+    }
+
+    @Test
+    void unavailableTransportFailsStartupAsIs() {
+        this.factory.unavailable = new NativeTransportUnavailableException(Backend.EPOLL, "FreeBSD", "amd64",
+                "epoll is Linux-only", null);
+        this.runner.run((context) -> assertThat(context.getStartupFailure()).cause()
+            .isSameAs(this.factory.unavailable));
+    }
+
+    @Test
+    void stopShutsDownJoinsAndPublishesStopped() {
+        this.runner.withPropertyValues("kqlisten.listeners[0].name=a", "kqlisten.listeners[0].port=0")
+            .run((context) -> {
+                PollerLifecycle lifecycle = context.getBean(PollerLifecycle.class);
+                lifecycle.stop();
+                FakePoller poller = this.factory.opened.get(0);
+                assertThat(poller.thread.isAlive()).isFalse();
+                assertThat(lifecycle.isRunning()).isFalse();
+                assertThat(lifecycle.getPorts()).isEmpty();
+                assertThat(this.events).extracting((event) -> event.getClass().getSimpleName())
+                    .containsExactly("TcpListenerStartedEvent", "TcpListenerStoppedEvent");
+                assertThat(((TcpListenerStoppedEvent) this.events.get(1)).getPort()).isEqualTo(40001);
+            });
+    }
+
+    @Test
+    void pollerThatDoesNotEndIsAbandonedAfterTheShutdownTimeout(CapturedOutput output) {
+        this.factory.ignoreShutdown = true;
+        try {
+            this.runner.withPropertyValues("kqlisten.shutdown-timeout=100ms").run((context) -> {
+                context.getBean(PollerLifecycle.class).stop();
+                assertThat(output).contains("Poller thread kqlisten-poller-1 of listener 'default' did not end "
+                        + "within PT0.1S; abandoning it");
+            });
+        }
+        finally {
+            this.factory.opened.forEach((poller) -> poller.release.countDown());
+        }
+    }
+
+    @Test
+    void loggingListenerLogsTheStartedListener(CapturedOutput output) {
+        this.runner.run((context) -> {
+            assertThat(context).hasSingleBean(TcpEventLogger.class);
+            assertThat(output).contains("[default] listening on 0.0.0.0:1815 (fake)");
+        });
+    }
+
+    @Test
+    void loggingListenerCanBeSwitchedOff() {
+        this.runner.withPropertyValues("kqlisten.logging.enabled=false")
+            .run((context) -> assertThat(context).doesNotHaveBean(TcpEventLogger.class));
+    }
+
+    static final class FakeFactory implements PollerFactory {
+
+        final List<FakePoller> opened = new CopyOnWriteArrayList<>();
+
+        volatile NativeIoException failure;
+
+        volatile int failAt = 1;
+
+        volatile NativeTransportUnavailableException unavailable;
+
+        volatile boolean ignoreShutdown;
+
+        @Override
+        public ListenerPoller open(PollerConfig config, TransportOptions options, PollerListener listener) throws NativeIoException {
+            if (this.unavailable != null) {
+                throw this.unavailable;
+            }
+            if (this.failure != null && this.opened.size() == this.failAt) {
+                throw this.failure;
+            }
+            int port = (config.listen().port() != 0) ? config.listen().port() : 40001 + this.opened.size();
+            FakePoller poller = new FakePoller(config, options,
+                    new InetSocketAddress(config.listen().address(), port), this.ignoreShutdown);
+            this.opened.add(poller);
+            return poller;
+        }
+
+    }
+
+    static final class FakePoller implements ListenerPoller {
+
+        final PollerConfig config;
+
+        final TransportOptions options;
+
+        final InetSocketAddress address;
+
+        final boolean ignoreShutdown;
+
+        final CountDownLatch running = new CountDownLatch(1);
+
+        final CountDownLatch release = new CountDownLatch(1);
+
+        volatile Thread thread;
+
+        volatile boolean closedUnstarted;
+
+        FakePoller(PollerConfig config, TransportOptions options, InetSocketAddress address,
+                boolean ignoreShutdown) {
+            this.config = config;
+            this.options = options;
+            this.address = address;
+            this.ignoreShutdown = ignoreShutdown;
+        }
+
+        @Override
+        public void run() {
+            this.thread = Thread.currentThread();
+            this.running.countDown();
+            try {
+                this.release.await(20, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return this.address;
+        }
+
+        @Override
+        public String backend() {
+            return "fake";
+        }
+
+        @Override
+        public void shutdown() {
+            if (!this.ignoreShutdown) {
+                this.release.countDown();
+            }
+        }
+
+        @Override
+        public void closeUnstarted() {
+            this.closedUnstarted = true;
+        }
+
+        @Override
+        public PollerStats stats() {
+            return new PollerStats();
+        }
+
+    }
+
+}

@@ -1,0 +1,112 @@
+package dev.kqlisten.boot.diagnostics;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
+import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
+
+import dev.kqlisten.nativeio.Backend;
+import dev.kqlisten.nativeio.Errno;
+import dev.kqlisten.nativeio.NativeIoException;
+import dev.kqlisten.nativeio.NativeTransportUnavailableException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Exact texts of kqlisten's failure analyzers, which users read when start-up fails, and their
+ * registration in {@code META-INF/spring.factories}.
+ */
+class KqlistenFailureAnalyzersTests {
+
+    @Test
+    void portInUseNamesTheListenerAndItsPortProperty() throws Exception {
+        TcpPortInUseException failure = new TcpPortInUseException("default", 0, InetAddress.getByName("0.0.0.0"), 1815,
+                new NativeIoException("bind", 98, Errno.EADDRINUSE));
+        FailureAnalysis analysis = new TcpPortInUseFailureAnalyzer().analyze(wrapped(failure));
+        assertThat(analysis.getDescription())
+            .isEqualTo("TCP listener 'default' failed to start: port 1815 on 0.0.0.0 is already in use.");
+        assertThat(analysis.getAction()).isEqualTo("Identify and stop the process that is listening on 0.0.0.0:1815, "
+                + "or set 'kqlisten.listeners[0].port' to another port (0 lets the operating system choose a free one).");
+        assertThat(analysis.getCause()).isSameAs(failure);
+    }
+
+    @Test
+    void portInUseOnIpv6UsesBracketsInTheEndpoint() throws Exception {
+        TcpPortInUseException failure = new TcpPortInUseException("admin", 2, InetAddress.getByName("::1"), 9000,
+                new NativeIoException("bind", 48, Errno.EADDRINUSE));
+        FailureAnalysis analysis = new TcpPortInUseFailureAnalyzer().analyze(failure);
+        assertThat(analysis.getDescription())
+            .isEqualTo("TCP listener 'admin' failed to start: port 9000 on 0:0:0:0:0:0:0:1 is already in use.");
+        assertThat(analysis.getAction()).startsWith("Identify and stop the process that is listening on "
+                + "[0:0:0:0:0:0:0:1]:9000, or set 'kqlisten.listeners[2].port'");
+    }
+
+    @Test
+    void addressNotOnThisHostNamesTheAddressProperty() throws Exception {
+        TcpBindException failure = new TcpBindException("b", 1, InetAddress.getByName("192.0.2.7"), 7000,
+                new NativeIoException("bind", 99, Errno.EADDRNOTAVAIL));
+        FailureAnalysis analysis = new TcpBindFailureAnalyzer().analyze(wrapped(failure));
+        assertThat(analysis.getDescription())
+            .isEqualTo("TCP listener 'b' failed to start: 192.0.2.7 is not an address of this host.");
+        assertThat(analysis.getAction()).isEqualTo("Set 'kqlisten.listeners[1].address' to an address of this host, "
+                + "or to 0.0.0.0 (all IPv4 interfaces) or :: (all IPv6 interfaces).");
+    }
+
+    @Test
+    void otherBindFailureQuotesTheSystemCall() throws Exception {
+        TcpBindException failure = new TcpBindException("b", 1, InetAddress.getByName("127.0.0.1"), 80,
+                new NativeIoException("listen", 22, Errno.EINVAL));
+        FailureAnalysis analysis = new TcpBindFailureAnalyzer().analyze(failure);
+        assertThat(analysis.getDescription()).isEqualTo("TCP listener 'b' failed to start listening on 127.0.0.1:80: "
+                + "listen(..) failed: errno 22 (EINVAL: Invalid argument).");
+        assertThat(analysis.getAction()).isEqualTo("Check 'kqlisten.listeners[1].address' and "
+                + "'kqlisten.listeners[1].port' (ports below 1024 usually need privileges) and the operating system's "
+                + "limits.");
+    }
+
+    // TcpPortInUseException is a TcpBindException; its own analyzer must be the one to explain it.
+    @Test
+    void bindAnalyzerLeavesPortInUseToItsOwnAnalyzer() throws Exception {
+        TcpPortInUseException failure = new TcpPortInUseException("default", 0, InetAddress.getByName("0.0.0.0"), 1815,
+                new NativeIoException("bind", 98, Errno.EADDRINUSE));
+        assertThat(new TcpBindFailureAnalyzer().analyze(failure)).isNull();
+    }
+
+    @Test
+    void nativeTransportUnavailableNamesPlatformReasonSupportedListAndProperties() {
+        NativeTransportUnavailableException failure = new NativeTransportUnavailableException(Backend.EPOLL, "Mac OS X",
+                "aarch64", "epoll is Linux-only; macOS has kqueue", null);
+        FailureAnalysis analysis = new NativeTransportUnavailableFailureAnalyzer().analyze(wrapped(failure));
+        assertThat(analysis.getDescription()).isEqualTo("The kqlisten native transport is not available on Mac OS X "
+                + "(aarch64) with backend epoll: epoll is Linux-only; macOS has kqueue.\n\nSupported: "
+                + NativeTransportUnavailableException.SUPPORTED + ".");
+        assertThat(analysis.getAction()).isEqualTo("Run on a supported platform, or change 'kqlisten.backend' (auto, "
+                + "kqueue or epoll). For kqueue on Linux, set 'kqlisten.kqueue.library' to a kqueue-compatible library "
+                + "and 'kqlisten.kqueue.layout' to its ABI (freebsd, darwin, openbsd or dragonfly).");
+    }
+
+    @Test
+    void analyzersAreRegisteredForBoot() {
+        List<String> failed = new ArrayList<>();
+        // Boot's own analyzers need constructor arguments this test does not supply; only ours matter.
+        List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation()
+            .load(FailureAnalyzer.class, ArgumentResolver.none(),
+                    FailureHandler.handleMessage((message, ex) -> failed.add(message.get())));
+        assertThat(analyzers).extracting((analyzer) -> analyzer.getClass().getSimpleName())
+            .contains("TcpPortInUseFailureAnalyzer", "TcpBindFailureAnalyzer",
+                    "NativeTransportUnavailableFailureAnalyzer");
+        assertThat(failed).noneMatch((message) -> message.contains("dev.kqlisten"));
+    }
+
+    private static Exception wrapped(Exception failure) {
+        return new IllegalStateException("Failed to start bean 'kqlistenPollerLifecycle'", failure);
+    }
+
+}

@@ -1,0 +1,106 @@
+package dev.kqlisten.nativeio;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assumptions.abort;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The contract against kqueue, through {@link Multiplexers#open(TransportOptions)}: the C
+ * library's kqueue on a BSD; on Linux the kqueue-compatible test library named by the system
+ * properties {@value #LIBRARY_PROPERTY} (absolute path of the .so) and {@value #ABI_PROPERTY}
+ * ({@code FREEBSD} or {@code DARWIN}). Without that library the tests abort (skipped, with a
+ * message on stderr): they never pass without having run.
+ */
+@Tag("kqueue")
+class KQueueMultiplexerTests extends MultiplexerContractTests {
+
+    static final String LIBRARY_PROPERTY = "kqlisten.test.kqueue.library";
+
+    static final String ABI_PROPERTY = "kqlisten.test.kqueue.abi";
+
+    private static boolean warned;
+
+    @Override
+    TransportOptions options() {
+        return options(64);
+    }
+
+    static TransportOptions options(int maxEvents) {
+        if (HostPlatform.current().os() != HostOs.LINUX) {
+            return new TransportOptions(Backend.KQUEUE, null, null, maxEvents, 4096);
+        }
+        String library = System.getProperty(LIBRARY_PROPERTY);
+        String abi = System.getProperty(ABI_PROPERTY, "FREEBSD");
+        if (library == null || !Files.isRegularFile(Path.of(library))) {
+            String message = "KQUEUE TESTS SKIPPED: no kqueue-compatible library at -D" + LIBRARY_PROPERTY + "="
+                    + library + " (build it with src/test/native/build.sh)";
+            if (!warned) {
+                warned = true;
+                System.err.println("*** " + message + " ***");
+            }
+            abort(message);
+        }
+        return new TransportOptions(Backend.KQUEUE, library, KqueueAbi.valueOf(abi), maxEvents, 4096);
+    }
+
+    @Override
+    String expectedBackend() {
+        return "kqueue";
+    }
+
+    /**
+     * More queued changes than the event list has room for: they must go in chunks (bsd-abi.md
+     * §7.3, with no room a failing change drops the later ones), the changelist must grow past
+     * its initial 256 entries, and every registration must end up applied.
+     */
+    @Test
+    void changesBeyondTheEventListAndTheInitialChangelistAreAllApplied() throws Exception {
+        this.transport.close();
+        this.transport = Multiplexers.open(options(4));
+        this.mux = this.transport.multiplexer();
+        this.sockets = this.transport.sockets();
+        ReadyEvents small = new ReadyEvents(4);
+        int listenFd = listen("127.0.0.1");
+        for (int i = 0; i < 300; i++) {
+            this.mux.register(listenFd, LISTENER);
+        }
+        Set<Long> pending = new HashSet<>();
+        for (long id = 10; id < 20; id++) {
+            Connected c = connected(id);
+            c.client().getOutputStream().write(1);
+            pending.add(id);
+        }
+        long deadline = System.nanoTime() + PATIENCE;
+        while (!pending.isEmpty() && System.nanoTime() < deadline) {
+            int n = this.mux.await(small, WAIT);
+            for (int i = 0; i < n; i++) {
+                assertThat(small.isError(i)).as("error event for id %d", small.id(i)).isFalse();
+                pending.remove(small.id(i));
+            }
+        }
+        assertThat(pending).isEmpty();
+    }
+
+    /** Natives bind once per JVM: a second, different library must be refused by name. */
+    @Test
+    void aSecondKqueueLibraryInTheSameJvmIsRefusedNamingBoth() {
+        String bound = options().kqueueLibrary();
+        assumeTrue(bound != null, "only with a named kqueue library");
+        String other = bound + ".other";
+        assertThatExceptionOfType(NativeTransportUnavailableException.class)
+            .isThrownBy(() -> Multiplexers.open(new TransportOptions(Backend.KQUEUE, other, options().kqueueAbi(), 4,
+                    64)))
+            .withMessageContaining(bound)
+            .withMessageContaining(other);
+    }
+
+}

@@ -1,0 +1,382 @@
+package dev.kqlisten.nativeio;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * The behaviour the poller relies on, run against every backend by one subclass each: real
+ * sockets on loopback, plain JDK clients (so that a bug in our socket code cannot cancel one in
+ * the multiplexer), every wait bounded.
+ */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+abstract class MultiplexerContractTests {
+
+    static final long LISTENER = 1;
+
+    static final long WAIT = TimeUnit.MILLISECONDS.toNanos(100);
+
+    static final long PATIENCE = TimeUnit.SECONDS.toNanos(5);
+
+    NativeTransport transport;
+
+    Multiplexer mux;
+
+    Sockets sockets;
+
+    final ReadyEvents events = new ReadyEvents(64);
+
+    final List<Socket> clients = new ArrayList<>();
+
+    final List<Integer> fds = new ArrayList<>();
+
+    /** The options that select the backend under test; aborts the test when it cannot run here. */
+    abstract TransportOptions options();
+
+    abstract String expectedBackend();
+
+    @BeforeEach
+    void open() {
+        this.transport = Multiplexers.open(options());
+        this.mux = this.transport.multiplexer();
+        this.sockets = this.transport.sockets();
+    }
+
+    @AfterEach
+    void closeAll() throws IOException {
+        for (Socket client : this.clients) {
+            client.close();
+        }
+        for (int fd : this.fds) {
+            this.sockets.close(fd);
+        }
+        if (this.transport != null) {
+            this.transport.close();
+        }
+    }
+
+    @Test
+    void reportsItsBackend() {
+        assertThat(this.mux.backend()).isEqualTo(expectedBackend());
+    }
+
+    @Test
+    void listensOnIpv4LoopbackWithAKernelChosenPort() throws Exception {
+        int listenFd = listen("127.0.0.1");
+        InetSocketAddress local = this.sockets.localAddress(listenFd);
+        assertThat(local.getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+        assertThat(local.getPort()).isPositive();
+        Socket client = connect(local);
+        assertThat(client.isConnected()).isTrue();
+    }
+
+    @Test
+    void listensOnIpv6LoopbackWithAKernelChosenPort() throws Exception {
+        int listenFd = listen("::1");
+        InetSocketAddress local = this.sockets.localAddress(listenFd);
+        assertThat(local.getAddress()).isEqualTo(InetAddress.getByName("::1"));
+        Socket client = connect(local);
+        int fd = acceptOne(listenFd);
+        assertThat(this.sockets.acceptedPeer()).isEqualTo(client.getLocalSocketAddress());
+        assertThat(fd).isNotNegative();
+    }
+
+    @Test
+    void listenerIsReportedReadableAndAcceptDrainsUntilAgain() throws Exception {
+        int listenFd = listen("127.0.0.1");
+        this.mux.register(listenFd, LISTENER);
+        assertThat(this.sockets.accept(listenFd)).isEqualTo(Sockets.AGAIN);
+        Socket first = connect(this.sockets.localAddress(listenFd));
+        Socket second = connect(this.sockets.localAddress(listenFd));
+        int i = awaitEvent(LISTENER, (flags) -> (flags & ReadyEvents.READABLE) != 0);
+        assertThat(this.events.available(i)).isIn(-1L, 1L, 2L);
+        List<InetSocketAddress> peers = new ArrayList<>();
+        long deadline = System.nanoTime() + PATIENCE;
+        while (peers.size() < 2 && System.nanoTime() < deadline) {
+            int fd = this.sockets.accept(listenFd);
+            if (fd >= 0) {
+                this.fds.add(fd);
+                peers.add(this.sockets.acceptedPeer());
+            }
+        }
+        assertThat(peers).containsExactlyInAnyOrder((InetSocketAddress) first.getLocalSocketAddress(),
+                (InetSocketAddress) second.getLocalSocketAddress());
+        assertThat(this.sockets.accept(listenFd)).isEqualTo(Sockets.AGAIN);
+    }
+
+    @Test
+    void readableEventCarriesTheIdAndReadReturnsTheBytes() throws Exception {
+        Connected c = connected(42);
+        c.client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+        int i = awaitEvent(42, (flags) -> (flags & ReadyEvents.READABLE) != 0);
+        assertThat(this.events.available(i)).isIn(-1L, 5L);
+        assertThat(readString(c.fd, 5)).isEqualTo("hello");
+        assertThat(this.sockets.read(c.fd, 100)).isEqualTo(Sockets.AGAIN);
+    }
+
+    @Test
+    void eofIsReportedAfterTheRemainingBytes() throws Exception {
+        Connected c = connected(7);
+        c.client.getOutputStream().write("tail".getBytes(StandardCharsets.US_ASCII));
+        c.client.shutdownOutput();
+        int i = awaitEvent(7, (flags) -> (flags & ReadyEvents.EOF) != 0);
+        assertThat(this.events.isError(i)).isFalse();
+        assertThat(this.events.available(i)).isIn(-1L, 4L);
+        assertThat(readString(c.fd, 100)).isEqualTo("tail");
+        assertThat(this.sockets.read(c.fd, 100)).isZero();
+    }
+
+    @Test
+    void resetIsReportedAsConnectionResetOrEof() throws Exception {
+        Connected c = connected(9);
+        c.client.setSoLinger(true, 0);
+        c.client.close();
+        int i = awaitEvent(9, (flags) -> (flags & (ReadyEvents.EOF | ReadyEvents.ERROR)) != 0);
+        Errno reported = this.events.isError(i) ? this.sockets.errno(this.events.error(i)) : null;
+        int n = this.sockets.read(c.fd, 100);
+        Errno fromRead = (n == Sockets.FAILED) ? this.sockets.errno(this.sockets.lastErrno()) : null;
+        assertThat(n).isIn(0, Sockets.FAILED);
+        assertThat(reported == Errno.ECONNRESET || fromRead == Errno.ECONNRESET || n == 0).isTrue();
+        if (reported != null) {
+            assertThat(reported).isEqualTo(Errno.ECONNRESET);
+        }
+    }
+
+    @Test
+    void wakeupFromAnotherThreadEndsAnUnboundedWait() throws Exception {
+        CountDownLatch waiting = new CountDownLatch(1);
+        Thread waker = new Thread(() -> {
+            try {
+                waiting.await(5, TimeUnit.SECONDS);
+                Thread.sleep(50);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            this.mux.wakeup();
+        });
+        waker.start();
+        try {
+            waiting.countDown();
+            assertThat(this.mux.await(this.events, -1)).isZero();
+        }
+        finally {
+            waker.join(5000);
+        }
+    }
+
+    @Test
+    void wakeupBeforeAwaitMakesItReturnAndIsConsumed() throws Exception {
+        this.mux.wakeup();
+        assertThat(this.mux.await(this.events, PATIENCE)).isZero();
+        long start = System.nanoTime();
+        assertThat(this.mux.await(this.events, WAIT)).isZero();
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(WAIT / 2);
+    }
+
+    @Test
+    void aReusedDescriptorNeverReportsTheForgottenId() throws Exception {
+        int listenFd = listen("127.0.0.1");
+        InetSocketAddress address = this.sockets.localAddress(listenFd);
+        Socket oldClient = connect(address);
+        int oldFd = acceptOne(listenFd);
+        this.mux.register(oldFd, 100);
+        oldClient.getOutputStream().write(1);
+        // Connect first: the JDK client's own descriptor must not take the number being freed.
+        Socket newClient = connect(address);
+        this.mux.forget(oldFd);
+        this.sockets.close(oldFd);
+        this.fds.remove((Integer) oldFd);
+        int newFd = acceptOne(listenFd);
+        assertThat(newFd).isEqualTo(oldFd);
+        this.mux.register(newFd, 200);
+        newClient.getOutputStream().write(2);
+        awaitEvent(200, (flags) -> (flags & ReadyEvents.READABLE) != 0);
+        for (int round = 0; round < 3; round++) {
+            assertThat(ids()).doesNotContain(100L);
+            this.mux.await(this.events, 0);
+        }
+    }
+
+    /**
+     * kqueue queues the registration until the next wait; without forget() it would reach the
+     * kernel after the close and come back as an EBADF error for id 300 (or, worse, register a
+     * reused descriptor).
+     */
+    @Test
+    void aRegistrationForgottenAndClosedBeforeTheWaitIsNeverReported() throws Exception {
+        Connected c = connected(300);
+        this.mux.forget(c.fd);
+        this.sockets.close(c.fd);
+        this.fds.remove((Integer) c.fd);
+        this.mux.await(this.events, WAIT);
+        assertThat(ids()).doesNotContain(300L);
+    }
+
+    @Test
+    void disabledRegistrationIsSilentUntilEnabledAgain() throws Exception {
+        Connected c = connected(5);
+        this.mux.setReadable(c.fd, 5, false);
+        c.client.getOutputStream().write("x".getBytes(StandardCharsets.US_ASCII));
+        this.mux.await(this.events, WAIT);
+        assertThat(ids()).doesNotContain(5L);
+        this.mux.setReadable(c.fd, 5, true);
+        awaitEvent(5, (flags) -> (flags & ReadyEvents.READABLE) != 0);
+        assertThat(readString(c.fd, 10)).isEqualTo("x");
+    }
+
+    @Test
+    void bindingATakenPortFailsNamingBind() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            ListenSpec spec = new ListenSpec(taken.getInetAddress(), taken.getLocalPort(), 0, false, false, false);
+            assertThatExceptionOfType(NativeIoException.class).isThrownBy(() -> this.sockets.openListener(spec))
+                .satisfies((ex) -> {
+                    assertThat(ex.syscall()).isEqualTo("bind");
+                    assertThat(ex.kind()).isEqualTo(Errno.EADDRINUSE);
+                    assertThat(ex.getMessage()).startsWith("bind(..) failed: errno " + ex.errno() + " (EADDRINUSE");
+                });
+        }
+    }
+
+    @Test
+    void leavesNoDescriptorBehind() throws Exception {
+        Path fdDir = Path.of("/proc/self/fd");
+        assumeThat(Files.isDirectory(fdDir)).as("/proc/self/fd to count descriptors").isTrue();
+        closeAll();
+        this.clients.clear();
+        this.fds.clear();
+        List<String> before = List.of();
+        // Round 0 warms up: the JVM and JNA open some descriptors lazily, once.
+        for (int round = 0; round < 4; round++) {
+            if (round == 1) {
+                before = descriptors(fdDir);
+            }
+            open();
+            Connected c = connected(11);
+            c.client.getOutputStream().write(1);
+            awaitEvent(11, (flags) -> (flags & ReadyEvents.READABLE) != 0);
+            assertThatExceptionOfType(NativeIoException.class).isThrownBy(() -> this.sockets
+                .openListener(new ListenSpec(InetAddress.getByName("127.0.0.1"), c.address.getPort(), 0, false,
+                        false, false)));
+            closeAll();
+            this.clients.clear();
+            this.fds.clear();
+        }
+        this.transport = null;
+        List<String> after = descriptors(fdDir);
+        List<String> added = new ArrayList<>(after);
+        before.forEach(added::remove);
+        assertThat(after).as("descriptors left open: %s", added).hasSameSizeAs(before);
+    }
+
+    // -- helpers --
+
+    int listen(String host) throws Exception {
+        int fd = this.sockets.openListener(new ListenSpec(InetAddress.getByName(host), 0, 0, true, false, true));
+        this.fds.add(fd);
+        return fd;
+    }
+
+    Socket connect(InetSocketAddress address) throws IOException {
+        Socket client = new Socket();
+        this.clients.add(client);
+        client.connect(address, 5000);
+        return client;
+    }
+
+    int acceptOne(int listenFd) {
+        long deadline = System.nanoTime() + PATIENCE;
+        while (System.nanoTime() < deadline) {
+            int fd = this.sockets.accept(listenFd);
+            if (fd >= 0) {
+                this.fds.add(fd);
+                return fd;
+            }
+            assertThat(fd).isEqualTo(Sockets.AGAIN);
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("nothing to accept");
+    }
+
+    record Connected(Socket client, int fd, InetSocketAddress address) {
+    }
+
+    /** A listener, a JDK client connected to it, and the accepted side registered as {@code id}. */
+    Connected connected(long id) throws Exception {
+        int listenFd = listen("127.0.0.1");
+        InetSocketAddress address = this.sockets.localAddress(listenFd);
+        Socket client = connect(address);
+        client.setSoTimeout(5000);
+        int fd = acceptOne(listenFd);
+        this.mux.register(fd, id);
+        return new Connected(client, fd, address);
+    }
+
+    /** Waits until an event for {@code id} matches; returns its index in {@link #events}. */
+    int awaitEvent(long id, IntPredicate flags) throws NativeIoException {
+        long deadline = System.nanoTime() + PATIENCE;
+        while (System.nanoTime() < deadline) {
+            int n = this.mux.await(this.events, WAIT);
+            for (int i = 0; i < n; i++) {
+                if (this.events.id(i) == id && flags.test(this.events.flags(i))) {
+                    return i;
+                }
+            }
+        }
+        throw new AssertionError("no matching event for id " + id);
+    }
+
+    List<Long> ids() {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < this.events.size(); i++) {
+            ids.add(this.events.id(i));
+        }
+        return ids;
+    }
+
+    String readString(int fd, int max) {
+        int n = this.sockets.read(fd, max);
+        assertThat(n).isPositive();
+        byte[] bytes = new byte[n];
+        this.sockets.readBuffer().get(0, bytes);
+        return new String(bytes, StandardCharsets.US_ASCII);
+    }
+
+    /** The link targets of the open descriptors ({@code socket:[..]}, {@code anon_inode:[eventpoll]}, ...). */
+    static List<String> descriptors(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            List<String> targets = new ArrayList<>();
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(entry).toString();
+                    targets.add(target.startsWith("socket:") ? "socket" : target);
+                }
+                catch (IOException ex) {
+                    // the descriptor that listed the directory is gone by now
+                }
+            }
+            return targets;
+        }
+    }
+
+}

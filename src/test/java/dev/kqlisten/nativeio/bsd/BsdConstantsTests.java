@@ -1,0 +1,74 @@
+package dev.kqlisten.nativeio.bsd;
+
+import org.junit.jupiter.api.Test;
+
+import dev.kqlisten.nativeio.Errno;
+import dev.kqlisten.nativeio.HostOs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Key values per BSD against bsd-abi.md §4 and §4.3: the ones that differ between OSes and would
+ * silently misbehave if swapped.
+ */
+class BsdConstantsTests {
+
+    @Test
+    void addressFamiliesDifferPerOs() {
+        assertThat(BsdConstants.FREEBSD.afInet6()).isEqualTo(28);
+        assertThat(BsdConstants.DARWIN.afInet6()).isEqualTo(30);
+        assertThat(BsdConstants.OPENBSD.afInet6()).isEqualTo(24);
+        assertThat(BsdConstants.DRAGONFLY.afInet6()).isEqualTo(28);
+    }
+
+    @Test
+    void allBsdsUseTheLengthByteSockaddr() {
+        assertThat(BsdConstants.FREEBSD.sockaddrHasLength()).isTrue();
+        assertThat(BsdConstants.DARWIN.sockaddrHasLength()).isTrue();
+        assertThat(BsdConstants.OPENBSD.sockaddrHasLength()).isTrue();
+        assertThat(BsdConstants.DRAGONFLY.sockaddrHasLength()).isTrue();
+    }
+
+    @Test
+    void socketTypeFlagsExistEverywhereButMacOs() {
+        assertThat(BsdConstants.DARWIN.hasSocketTypeFlags()).isFalse();
+        assertThat(BsdConstants.FREEBSD.sockNonblock()).isEqualTo(0x20000000);
+        assertThat(BsdConstants.FREEBSD.sockCloexec()).isEqualTo(0x10000000);
+        assertThat(BsdConstants.OPENBSD.sockNonblock()).isEqualTo(0x4000);
+        assertThat(BsdConstants.OPENBSD.sockCloexec()).isEqualTo(0x8000);
+    }
+
+    @Test
+    void noSigpipeOptionPerOs() {
+        assertThat(BsdConstants.FREEBSD.soNosigpipe()).isEqualTo(0x800);
+        assertThat(BsdConstants.DARWIN.soNosigpipe()).isEqualTo(0x1022);
+        assertThat(BsdConstants.OPENBSD.soNosigpipe()).isZero();
+    }
+
+    @Test
+    void socketLevelOptionsAreTheBsdOnes() {
+        assertThat(BsdConstants.DRAGONFLY.solSocket()).isEqualTo(0xFFFF);
+        assertThat(BsdConstants.DRAGONFLY.soReuseaddr()).isEqualTo(0x4);
+        assertThat(BsdConstants.DRAGONFLY.soReuseport()).isEqualTo(0x200);
+        assertThat(BsdConstants.DRAGONFLY.soError()).isEqualTo(0x1007);
+        assertThat(BsdConstants.DRAGONFLY.ipv6V6only()).isEqualTo(27);
+    }
+
+    @Test
+    void errnoTablesMapBothWays() {
+        assertThat(BsdConstants.FREEBSD.errnos().errno(35)).isEqualTo(Errno.EAGAIN);
+        assertThat(BsdConstants.FREEBSD.errnos().errno(48)).isEqualTo(Errno.EADDRINUSE);
+        assertThat(BsdConstants.FREEBSD.errnos().number(Errno.ECONNRESET)).isEqualTo(54);
+        assertThat(BsdConstants.FREEBSD.errnos().errno(45)).isEqualTo(Errno.EOPNOTSUPP);
+        assertThat(BsdConstants.DARWIN.errnos().errno(102)).isEqualTo(Errno.EOPNOTSUPP);
+        assertThat(BsdConstants.DARWIN.errnos().errno(45)).isEqualTo(Errno.UNKNOWN);
+    }
+
+    @Test
+    void forOsRefusesLinux() {
+        assertThat(BsdConstants.forOs(HostOs.OPENBSD)).isSameAs(BsdConstants.OPENBSD);
+        assertThatIllegalArgumentException().isThrownBy(() -> BsdConstants.forOs(HostOs.LINUX));
+    }
+
+}
