@@ -38,7 +38,7 @@ LOAD_TITLES = {
     "hold": "hold: idle connections",
     "hold100k": "hold: 100,000 idle connections",
     "events": "events: 64 connections writing 64-byte messages (TCP_NODELAY)",
-    "cold": "cold start: churn during the first seconds after launch (pinned)",
+    "cold": "cold start: churn during the first seconds after launch",
 }
 
 

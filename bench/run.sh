@@ -251,8 +251,11 @@ machine_info() {
 command -v nstat >/dev/null || { log "installing iproute2 for nstat"; apt-get install -y -q iproute2 >/dev/null; }
 [ "$NCPU" -ge 2 ] || { echo "needs 2 CPUs for pinning" >&2; exit 1; }
 # The hold load needs a descriptor per connection in the server and in the load generator.
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-ulimit -n $((BIG_HOLD + 2000)) 2>/dev/null || true
+# (Raise only: "ulimit -n N" sets the hard limit too.)
+ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt $((BIG_HOLD + 2000)) ]; then
+    ulimit -n $((BIG_HOLD + 2000)) 2>/dev/null || true
+fi
 
 build
 machine_info >"$WORK/machine.txt"
