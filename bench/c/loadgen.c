@@ -1,0 +1,609 @@
+/*
+ * Load generator for the kqlisten benchmarks. Loopback only (127.0.0.0/8), every load bounded
+ * in time and count. It reads the server's own counters from the server's stats file (see
+ * bench_stats.h) and checks that they match what it sent.
+ *
+ * usage:
+ *   loadgen wait   --stats F [--timeout S]
+ *   loadgen stream --port P --stats F --pid PID [--conns 64] [--secs 10]
+ *   loadgen churn  --port P --stats F [--workers 8] [--secs 10]
+ *   loadgen hold   --port P --stats F --pid PID [--conns 10000] [--idle 5] [--sources 1]
+ *   loadgen events --port P --stats F --pid PID [--conns 64] [--secs 10] [--size 64]
+ *
+ * Each load prints one line "RESULT load=NAME key=value ..."; check=ok when the server's
+ * counts match what was sent, check=MISMATCH(...) otherwise (and the exit status is 1).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench_stats.h"
+
+#define MAX_CONNS 200000
+#define CHURN_MAX_SAMPLES 2000000
+#define SETTLE_TIMEOUT_S 30.0
+
+struct options {
+    const char *load;
+    const char *stats_path;
+    int port;
+    int pid;
+    int conns;
+    int workers;
+    int size;
+    int sources;
+    double secs;
+    double idle;
+    double timeout;
+};
+
+static struct options opt = {
+    .port = 0, .pid = 0, .conns = 64, .workers = 8, .size = 64, .sources = 1,
+    .secs = 10, .idle = 5, .timeout = 60,
+};
+static const volatile struct bench_stats *stats;
+
+static void die(const char *what) {
+    perror(what);
+    exit(2);
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_s(double s) {
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    nanosleep(&ts, NULL);
+}
+
+struct snapshot {
+    uint64_t bytes, reads, accepted, closed;
+};
+
+static struct snapshot snap(void) {
+    struct snapshot s = {stats->bytes, stats->reads, stats->accepted, stats->closed};
+    return s;
+}
+
+static void map_stats(double timeout) {
+    double deadline = now() + timeout;
+    for (;;) {
+        int fd = open(opt.stats_path, O_RDONLY);
+        if (fd >= 0) {
+            struct stat_guard { char b[BENCH_STATS_SIZE]; } g;
+            if (read(fd, &g, sizeof g) == (ssize_t)sizeof g) {
+                void *p = mmap(NULL, BENCH_STATS_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+                if (p == MAP_FAILED) {
+                    die("mmap");
+                }
+                close(fd);
+                stats = p;
+                while (stats->magic != BENCH_STATS_MAGIC) {
+                    if (now() > deadline) {
+                        fprintf(stderr, "loadgen: %s never became ready\n", opt.stats_path);
+                        exit(2);
+                    }
+                    sleep_s(0.005);
+                }
+                return;
+            }
+            close(fd);
+        }
+        if (now() > deadline) {
+            fprintf(stderr, "loadgen: no stats file %s\n", opt.stats_path);
+            exit(2);
+        }
+        sleep_s(0.005);
+    }
+}
+
+/* utime + stime in seconds, from fields 14 and 15 of a /proc stat file. */
+static double stat_cpu(const char *path) {
+    char buf[4096];
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        return -1;
+    }
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) {
+        return -1;
+    }
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    if (p == NULL) {
+        return -1;
+    }
+    /* After ") " come fields 3.. ; utime is field 14, stime field 15. */
+    unsigned long long utime = 0, stime = 0;
+    int field = 2;
+    for (char *tok = strtok(p + 1, " "); tok != NULL; tok = strtok(NULL, " ")) {
+        field++;
+        if (field == 14) {
+            utime = strtoull(tok, NULL, 10);
+        } else if (field == 15) {
+            stime = strtoull(tok, NULL, 10);
+            break;
+        }
+    }
+    return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* CPU time of the server process less that of its stats publisher thread. */
+static double server_cpu(void) {
+    char path[96];
+    snprintf(path, sizeof path, "/proc/%d/stat", opt.pid);
+    double all = stat_cpu(path);
+    snprintf(path, sizeof path, "/proc/%d/task/%" PRIu64 "/stat", opt.pid, stats->publisher_tid);
+    double publisher = stats->publisher_tid != 0 ? stat_cpu(path) : 0;
+    return publisher > 0 ? all - publisher : all;
+}
+
+/* VmRSS of the server in KiB. */
+static long server_rss_kib(void) {
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", opt.pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        return -1;
+    }
+    long kib = -1;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "VmRSS:", 6) == 0) {
+            kib = strtol(line + 6, NULL, 10);
+            break;
+        }
+    }
+    fclose(f);
+    return kib;
+}
+
+/* Polls the server's counters until pred() holds; returns the time it held, or -1 on timeout. */
+static double await_stats(int (*pred)(const struct snapshot *, const void *), const void *arg,
+                          double timeout) {
+    double deadline = now() + timeout;
+    for (;;) {
+        struct snapshot s = snap();
+        double t = now();
+        if (pred(&s, arg)) {
+            return t;
+        }
+        if (t > deadline) {
+            return -1;
+        }
+        sleep_s(0.0005);
+    }
+}
+
+struct expect {
+    struct snapshot base;
+    uint64_t bytes, accepted, closed;
+};
+
+static int bytes_reached(const struct snapshot *s, const void *arg) {
+    const struct expect *e = arg;
+    return s->bytes - e->base.bytes >= e->bytes;
+}
+
+static int accepted_reached(const struct snapshot *s, const void *arg) {
+    const struct expect *e = arg;
+    return s->accepted - e->base.accepted >= e->accepted;
+}
+
+static int all_reached(const struct snapshot *s, const void *arg) {
+    const struct expect *e = arg;
+    return s->bytes - e->base.bytes >= e->bytes && s->accepted - e->base.accepted >= e->accepted
+           && s->closed - e->base.closed >= e->closed;
+}
+
+/* Compares the server's deltas with what was sent; appends the verdict to out. */
+static int check(const struct expect *e, char *out, size_t len) {
+    struct snapshot s = snap();
+    uint64_t db = s.bytes - e->base.bytes, da = s.accepted - e->base.accepted,
+             dc = s.closed - e->base.closed;
+    if (db == e->bytes && da == e->accepted && dc == e->closed) {
+        snprintf(out, len, "check=ok");
+        return 0;
+    }
+    snprintf(out, len,
+             "check=MISMATCH(bytes:%" PRIu64 "/%" PRIu64 ",accepted:%" PRIu64 "/%" PRIu64
+             ",closed:%" PRIu64 "/%" PRIu64 ")",
+             db, e->bytes, da, e->accepted, dc, e->closed);
+    return 1;
+}
+
+static struct sockaddr_in server_addr(void) {
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)opt.port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return a;
+}
+
+/* A connected socket from 127.0.0.(1 + index % sources); blocking unless nonblock is set. */
+static int connect_one(int index, int nonblock) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    if (opt.sources > 1) {
+        int one = 1;
+        setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+        struct sockaddr_in src = {.sin_family = AF_INET};
+        src.sin_addr.s_addr = htonl(INADDR_LOOPBACK + (uint32_t)(index % opt.sources));
+        if (bind(fd, (struct sockaddr *)&src, sizeof src) != 0) {
+            close(fd);
+            return -1;
+        }
+    }
+    struct sockaddr_in a = server_addr();
+    while (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        if (errno != EINTR) {
+            close(fd);
+            return -1;
+        }
+    }
+    if (nonblock) {
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    }
+    return fd;
+}
+
+static int *open_conns(int n, int nonblock) {
+    int *fds = calloc((size_t)n, sizeof *fds);
+    if (fds == NULL) {
+        die("calloc");
+    }
+    for (int i = 0; i < n; i++) {
+        fds[i] = connect_one(i, nonblock);
+        if (fds[i] < 0) {
+            fprintf(stderr, "loadgen: connection %d of %d: %s\n", i, n, strerror(errno));
+            exit(2);
+        }
+    }
+    return fds;
+}
+
+static void close_conns(int *fds, int n) {
+    for (int i = 0; i < n; i++) {
+        close(fds[i]);
+    }
+    free(fds);
+}
+
+/*
+ * Writes chunk-sized writes (or size-sized ones for "events") on every connection for secs,
+ * one thread, epoll on EPOLLOUT; returns the bytes written.
+ */
+static uint64_t blast(int *fds, int n, const char *buf, size_t chunk, double secs) {
+    int epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (epfd < 0) {
+        die("epoll_create1");
+    }
+    for (int i = 0; i < n; i++) {
+        struct epoll_event ev = {.events = EPOLLOUT, .data.u32 = (uint32_t)i};
+        if (epoll_ctl(epfd, EPOLL_CTL_ADD, fds[i], &ev) != 0) {
+            die("epoll_ctl");
+        }
+    }
+    uint64_t sent = 0;
+    struct epoll_event events[256];
+    double deadline = now() + secs;
+    for (;;) {
+        double left = deadline - now();
+        if (left <= 0) {
+            break;
+        }
+        int ready = epoll_wait(epfd, events, 256, left < 0.05 ? 1 : 50);
+        for (int k = 0; k < ready; k++) {
+            int fd = fds[events[k].data.u32];
+            /* A few writes per readiness, so that one socket cannot starve the others. */
+            for (int w = 0; w < 16; w++) {
+                ssize_t m = write(fd, buf, chunk);
+                if (m > 0) {
+                    sent += (uint64_t)m;
+                    continue;
+                }
+                if (m < 0 && errno != EAGAIN && errno != EINTR) {
+                    fprintf(stderr, "loadgen: write: %s\n", strerror(errno));
+                    exit(2);
+                }
+                break;
+            }
+        }
+    }
+    close(epfd);
+    return sent;
+}
+
+/* Half-closes every connection, then waits (bounded) until the server's close is seen. */
+static int finish_conns(int *fds, int n, double timeout) {
+    int unclosed = 0;
+    for (int i = 0; i < n; i++) {
+        shutdown(fds[i], SHUT_WR);
+    }
+    double deadline = now() + timeout;
+    for (int i = 0; i < n; i++) {
+        fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) & ~O_NONBLOCK);
+        for (;;) {
+            double left = deadline - now();
+            if (left <= 0) {
+                unclosed++;
+                break;
+            }
+            struct timeval tv = {(time_t)left, (suseconds_t)((left - (double)(time_t)left) * 1e6)};
+            setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+            char b[256];
+            ssize_t m = read(fds[i], b, sizeof b);
+            if (m == 0 || (m < 0 && errno != EINTR && errno != EAGAIN)) {
+                break;
+            }
+        }
+    }
+    close_conns(fds, n);
+    return unclosed;
+}
+
+static int run_stream(int size_per_write, const char *name) {
+    static char buf[65536];
+    memset(buf, 'x', sizeof buf);
+    struct snapshot base = snap();
+    int *fds = open_conns(opt.conns, 1);
+    if (size_per_write < (int)sizeof buf) {
+        /* Small writes must leave as separate segments, not wait for Nagle. */
+        int one = 1;
+        for (int i = 0; i < opt.conns; i++) {
+            setsockopt(fds[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        }
+    }
+    struct expect e = {.base = base, .accepted = (uint64_t)opt.conns, .closed = (uint64_t)opt.conns};
+    if (await_stats(accepted_reached, &e, SETTLE_TIMEOUT_S) < 0) {
+        fprintf(stderr, "loadgen: the server did not accept %d connections\n", opt.conns);
+    }
+    struct snapshot start = snap();
+    double cpu0 = server_cpu();
+    double t0 = now();
+    e.bytes = blast(fds, opt.conns, buf, (size_t)size_per_write, opt.secs);
+    double t_sent = now();
+    double t_counted = await_stats(bytes_reached, &e, SETTLE_TIMEOUT_S);
+    double cpu1 = server_cpu();
+    struct snapshot end = snap();
+    int unclosed = finish_conns(fds, opt.conns, SETTLE_TIMEOUT_S);
+    await_stats(all_reached, &e, SETTLE_TIMEOUT_S);
+    char verdict[256];
+    int bad = check(&e, verdict, sizeof verdict);
+    if (unclosed > 0) {
+        bad = 1;
+    }
+    double elapsed = (t_counted > 0 ? t_counted : t_sent) - t0;
+    double counted = (double)(end.bytes - start.bytes);
+    double events = (double)(end.reads - start.reads);
+    double cpu = cpu1 - cpu0;
+    printf("RESULT load=%s secs=%.3f sent=%" PRIu64 " counted=%.0f mb_s=%.1f events_s=%.0f "
+           "bytes_per_event=%.0f cpu_s=%.3f cpu_s_per_gb=%.3f cpu_pct=%.1f unclosed=%d %s\n",
+           name, elapsed, e.bytes, counted, counted / elapsed / 1e6, events / elapsed,
+           events > 0 ? counted / events : 0, cpu, counted > 0 ? cpu / (counted / 1e9) : 0,
+           100 * cpu / elapsed, unclosed, verdict);
+    return bad;
+}
+
+struct churn_worker {
+    pthread_t thread;
+    int index;
+    double deadline;
+    uint64_t done, errors;
+    uint32_t *samples_us;
+    size_t nsamples, cap;
+};
+
+static void *churn_run(void *arg) {
+    struct churn_worker *w = arg;
+    char msg[100];
+    memset(msg, 'c', sizeof msg);
+    int seq = w->index;
+    while (now() < w->deadline) {
+        double t0 = now();
+        int fd = connect_one(seq, 0);
+        seq += opt.workers;
+        if (fd < 0) {
+            w->errors++;
+            continue;
+        }
+        struct timeval tv = {5, 0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        int ok = write(fd, msg, sizeof msg) == (ssize_t)sizeof msg && shutdown(fd, SHUT_WR) == 0;
+        char b[64];
+        ssize_t m;
+        while (ok && (m = read(fd, b, sizeof b)) != 0) {
+            if (m < 0 && errno != EINTR) {
+                ok = 0;
+            }
+        }
+        double t1 = now();
+        close(fd);
+        if (!ok) {
+            w->errors++;
+            continue;
+        }
+        w->done++;
+        if (w->nsamples < w->cap) {
+            w->samples_us[w->nsamples++] = (uint32_t)((t1 - t0) * 1e6);
+        }
+    }
+    return NULL;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int run_churn(void) {
+    struct churn_worker *w = calloc((size_t)opt.workers, sizeof *w);
+    if (w == NULL) {
+        die("calloc");
+    }
+    struct expect e = {.base = snap()};
+    double t0 = now();
+    for (int i = 0; i < opt.workers; i++) {
+        w[i].index = i;
+        w[i].deadline = t0 + opt.secs;
+        w[i].cap = CHURN_MAX_SAMPLES / (size_t)opt.workers;
+        w[i].samples_us = malloc(w[i].cap * sizeof(uint32_t));
+        if (w[i].samples_us == NULL || pthread_create(&w[i].thread, NULL, churn_run, &w[i]) != 0) {
+            die("churn worker");
+        }
+    }
+    uint64_t done = 0, errors = 0;
+    size_t total = 0;
+    for (int i = 0; i < opt.workers; i++) {
+        pthread_join(w[i].thread, NULL);
+        done += w[i].done;
+        errors += w[i].errors;
+        total += w[i].nsamples;
+    }
+    double elapsed = now() - t0;
+    uint32_t *all = malloc((total + 1) * sizeof *all);
+    if (all == NULL) {
+        die("malloc");
+    }
+    size_t k = 0;
+    for (int i = 0; i < opt.workers; i++) {
+        memcpy(all + k, w[i].samples_us, w[i].nsamples * sizeof *all);
+        k += w[i].nsamples;
+        free(w[i].samples_us);
+    }
+    qsort(all, total, sizeof *all, cmp_u32);
+    /* Connections that failed still reached the server in most cases: count only the completed. */
+    e.bytes = done * 100;
+    e.accepted = done;
+    e.closed = done;
+    await_stats(all_reached, &e, SETTLE_TIMEOUT_S);
+    char verdict[256];
+    int bad = errors > 0 ? 1 : check(&e, verdict, sizeof verdict);
+    if (errors > 0) {
+        snprintf(verdict, sizeof verdict, "check=ERRORS(%" PRIu64 ")", errors);
+    }
+    printf("RESULT load=churn secs=%.3f conns=%" PRIu64 " conns_s=%.0f p50_us=%u p99_us=%u "
+           "max_us=%u errors=%" PRIu64 " %s\n",
+           elapsed, done, (double)done / elapsed, total ? all[total / 2] : 0,
+           total ? all[(size_t)((double)total * 0.99)] : 0, total ? all[total - 1] : 0, errors,
+           verdict);
+    free(all);
+    free(w);
+    return bad;
+}
+
+static int run_hold(void) {
+    long rss0 = server_rss_kib();
+    struct expect e = {.base = snap(), .accepted = (uint64_t)opt.conns};
+    double t0 = now();
+    int *fds = open_conns(opt.conns, 0);
+    double t_connected = now();
+    double t_accepted = await_stats(accepted_reached, &e, SETTLE_TIMEOUT_S);
+    if (t_accepted < 0) {
+        fprintf(stderr, "loadgen: the server did not accept all %d connections\n", opt.conns);
+        t_accepted = now();
+    }
+    double cpu0 = server_cpu();
+    double ti = now();
+    sleep_s(opt.idle);
+    double cpu1 = server_cpu();
+    double idle_elapsed = now() - ti;
+    long rss1 = server_rss_kib();
+    e.bytes = (uint64_t)opt.conns;
+    double tb = now();
+    for (int i = 0; i < opt.conns; i++) {
+        if (write(fds[i], "b", 1) != 1) {
+            die("write");
+        }
+    }
+    double t_bytes = await_stats(bytes_reached, &e, SETTLE_TIMEOUT_S);
+    long rss2 = server_rss_kib();
+    e.closed = (uint64_t)opt.conns;
+    double tc = now();
+    close_conns(fds, opt.conns);
+    double t_closed = await_stats(all_reached, &e, SETTLE_TIMEOUT_S);
+    char verdict[256];
+    int bad = check(&e, verdict, sizeof verdict);
+    printf("RESULT load=hold conns=%d connect_s=%.3f establish_s=%.3f establish_rate=%.0f "
+           "idle_cpu_pct=%.2f rss_before_kib=%ld rss_idle_kib=%ld rss_after_bytes_kib=%ld "
+           "rss_per_conn_b=%.0f one_byte_each_ms=%.1f close_all_ms=%.1f %s\n",
+           opt.conns, t_connected - t0, t_accepted - t0, opt.conns / (t_accepted - t0),
+           100 * (cpu1 - cpu0) / idle_elapsed, rss0, rss1, rss2,
+           1024.0 * (double)(rss1 - rss0) / opt.conns, t_bytes > 0 ? 1000 * (t_bytes - tb) : -1,
+           t_closed > 0 ? 1000 * (t_closed - tc) : -1, verdict);
+    return bad;
+}
+
+static void raise_fd_limit(void) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+static void usage(void) {
+    fprintf(stderr, "usage: loadgen wait|stream|churn|hold|events --stats FILE [--port P] "
+                    "[--pid PID] [--conns N] [--workers N] [--secs S] [--idle S] [--size B] "
+                    "[--sources N] [--timeout S]\n");
+    exit(2);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage();
+    }
+    opt.load = argv[1];
+    for (int i = 2; i + 1 < argc; i += 2) {
+        const char *k = argv[i], *v = argv[i + 1];
+        if (!strcmp(k, "--stats")) opt.stats_path = v;
+        else if (!strcmp(k, "--port")) opt.port = atoi(v);
+        else if (!strcmp(k, "--pid")) opt.pid = atoi(v);
+        else if (!strcmp(k, "--conns")) opt.conns = atoi(v);
+        else if (!strcmp(k, "--workers")) opt.workers = atoi(v);
+        else if (!strcmp(k, "--size")) opt.size = atoi(v);
+        else if (!strcmp(k, "--sources")) opt.sources = atoi(v);
+        else if (!strcmp(k, "--secs")) opt.secs = atof(v);
+        else if (!strcmp(k, "--idle")) opt.idle = atof(v);
+        else if (!strcmp(k, "--timeout")) opt.timeout = atof(v);
+        else usage();
+    }
+    if (opt.stats_path == NULL || opt.conns < 1 || opt.conns > MAX_CONNS || opt.workers < 1
+        || opt.size < 1 || opt.size > 65536 || opt.sources < 1 || opt.sources > 250
+        || opt.secs <= 0 || opt.secs > 600 || opt.idle < 0 || opt.idle > 600) {
+        usage();
+    }
+    signal(SIGPIPE, SIG_IGN);
+    raise_fd_limit();
+    map_stats(opt.timeout);
+    if (!strcmp(opt.load, "wait")) {
+        return 0;
+    }
+    if (opt.port <= 0) {
+        usage();
+    }
+    if (!strcmp(opt.load, "stream")) return run_stream(65536, "stream");
+    if (!strcmp(opt.load, "events")) return run_stream(opt.size, "events");
+    if (!strcmp(opt.load, "churn")) return run_churn();
+    if (!strcmp(opt.load, "hold")) return run_hold();
+    usage();
+    return 2;
+}

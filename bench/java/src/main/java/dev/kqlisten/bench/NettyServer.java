@@ -1,0 +1,113 @@
+package dev.kqlisten.bench;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Paths;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+
+/**
+ * Reference server: Netty 4.2 on the native epoll transport, one event loop that both accepts
+ * and reads, Netty's default receive buffers (adaptive, up to 64 KiB) and pooled allocator.
+ * Netty closes a channel on EOF unless half-closure is allowed, which it is not here.
+ * Usage: {@code NettyServer PORT STATS_FILE}.
+ */
+public final class NettyServer {
+
+    public static void main(String[] args) throws InterruptedException {
+        Epoll.ensureAvailability();
+        Counter counter = new Counter();
+        StatsFile.publish(Paths.get(args[1]), counter);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            Channel server = new ServerBootstrap().group(group)
+                .channel(EpollServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 65535)
+                .childHandler(counter)
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[0])))
+                .sync()
+                .channel();
+            counter.ready = true;
+            server.closeFuture().sync();
+        }
+        finally {
+            group.shutdownGracefully();
+        }
+    }
+
+    /** Counts on the single event loop thread; volatile for the stats publisher. */
+    @ChannelHandler.Sharable
+    static final class Counter extends ChannelInboundHandlerAdapter implements StatsFile.Source {
+
+        private volatile long bytes;
+
+        private volatile long reads;
+
+        private volatile long accepted;
+
+        private volatile long closed;
+
+        volatile boolean ready;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            this.accepted++;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = (ByteBuf) msg;
+            this.bytes += buf.readableBytes();
+            this.reads++;
+            buf.release();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            this.closed++;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+
+        @Override
+        public long bytes() {
+            return this.bytes;
+        }
+
+        @Override
+        public long reads() {
+            return this.reads;
+        }
+
+        @Override
+        public long accepted() {
+            return this.accepted;
+        }
+
+        @Override
+        public long closed() {
+            return this.closed;
+        }
+
+        @Override
+        public boolean ready() {
+            return this.ready;
+        }
+
+    }
+
+}

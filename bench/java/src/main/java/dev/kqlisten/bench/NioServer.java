@@ -1,0 +1,120 @@
+package dev.kqlisten.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Paths;
+import java.util.Iterator;
+
+/**
+ * Reference server: one thread, one JDK {@link Selector}, one 64 KiB direct buffer; reads once
+ * per readiness and closes on EOF. Usage: {@code NioServer PORT STATS_FILE}.
+ */
+public final class NioServer implements StatsFile.Source {
+
+    // Written by the selector thread only; volatile for the stats publisher.
+    private volatile long bytes;
+
+    private volatile long reads;
+
+    private volatile long accepted;
+
+    private volatile long closed;
+
+    private volatile boolean ready;
+
+    public static void main(String[] args) throws IOException {
+        new NioServer().run(Integer.parseInt(args[0]), args[1]);
+    }
+
+    private void run(int port, String statsPath) throws IOException {
+        StatsFile.publish(Paths.get(statsPath), this);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(65536);
+        try (Selector selector = Selector.open(); ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 65535);
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            this.ready = true;
+            while (true) {
+                selector.select();
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    if (key.isAcceptable()) {
+                        acceptAll(server, selector);
+                    }
+                    else if (key.isReadable()) {
+                        read(key, buffer);
+                    }
+                }
+            }
+        }
+    }
+
+    private void acceptAll(ServerSocketChannel server, Selector selector) throws IOException {
+        SocketChannel channel;
+        while ((channel = server.accept()) != null) {
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ);
+            this.accepted++;
+        }
+    }
+
+    private void read(SelectionKey key, ByteBuffer buffer) {
+        SocketChannel channel = (SocketChannel) key.channel();
+        buffer.clear();
+        int n;
+        try {
+            n = channel.read(buffer);
+        }
+        catch (IOException ex) {
+            n = -1;
+        }
+        if (n > 0) {
+            this.bytes += n;
+            this.reads++;
+        }
+        else if (n < 0) {
+            key.cancel();
+            try {
+                channel.close();
+            }
+            catch (IOException ex) {
+                // Closing a reset connection: nothing left to release.
+            }
+            this.closed++;
+        }
+    }
+
+    @Override
+    public long bytes() {
+        return this.bytes;
+    }
+
+    @Override
+    public long reads() {
+        return this.reads;
+    }
+
+    @Override
+    public long accepted() {
+        return this.accepted;
+    }
+
+    @Override
+    public long closed() {
+        return this.closed;
+    }
+
+    @Override
+    public boolean ready() {
+        return this.ready;
+    }
+
+}

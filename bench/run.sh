@@ -1,0 +1,281 @@
+#!/usr/bin/env bash
+# Rerunnable benchmark of kqlisten against reference servers (C epoll, JDK NIO, Netty epoll).
+#
+#   bench/run.sh            full run: 3 pinned rounds + 1 unpinned round, 10 s loads, 10,000 idle
+#                           connections (100,000 too when the descriptor limit allows)
+#   bench/run.sh --quick    smoke run of a few minutes: 1 pinned round, 2 s loads, 2,000 idle
+#                           connections, no unpinned round
+#
+# Options: --reps N (pinned rounds), --unpinned-reps N, --servers "c kq-epoll ..." (default all),
+# --out FILE (default BENCHMARKS.md at the repository root).
+#
+# Builds what it needs (the application and its kqueue-compatible test library with the Maven
+# wrapper, the reference servers in bench/java, the C programs in bench/c), then runs every load
+# against every server, alternating servers round by round. Pinned: server on CPU 0, load
+# generator on CPU 1. All traffic is on 127.0.0.0/8; every load is bounded in time and count;
+# every process started here is ended on exit. Raw results: target/bench/<run>/results.txt.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+QUICK=0
+REPS=3
+UNPINNED_REPS=1
+SERVERS="c kq-epoll kq-kqueue kq-epoll-nolistener netty nio"
+OUT_MD="$ROOT/BENCHMARKS.md"
+COMMAND="bench/run.sh $*"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) QUICK=1; REPS=1; UNPINNED_REPS=0 ;;
+        --reps) REPS=$2; shift ;;
+        --unpinned-reps) UNPINNED_REPS=$2; shift ;;
+        --servers) SERVERS=$2; shift ;;
+        --out) OUT_MD=$2; shift ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        *) echo "unknown option: $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+if [ "$QUICK" = 1 ]; then
+    LOAD_SECS=2; WARMUP_SECS=1; HOLD_CONNS=2000; HOLD_IDLE=2; COLD_SECS=5; BIG_HOLD=0
+else
+    LOAD_SECS=10; WARMUP_SECS=3; HOLD_CONNS=10000; HOLD_IDLE=10; COLD_SECS=5; BIG_HOLD=100000
+fi
+JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC}
+NCPU=$(nproc)
+
+RUN_ID=$(date -u +%Y%m%dT%H%M%SZ)
+WORK="$ROOT/target/bench/$RUN_ID"
+BIN="$ROOT/target/bench/bin"
+mkdir -p "$WORK" "$BIN"
+RESULTS="$WORK/results.txt"
+: > "$RESULTS"
+log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
+
+# ---- every process started here is ended on exit ----
+STARTED=()
+cleanup() {
+    local pid
+    for pid in "${STARTED[@]:-}"; do
+        [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
+    done
+    sleep 0.5
+    for pid in "${STARTED[@]:-}"; do
+        [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null || true
+    done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- build ----
+build() {
+    log "building the C programs"
+    gcc -O2 -Wall -Wextra -Werror -pthread -o "$BIN/loadgen" bench/c/loadgen.c
+    gcc -O2 -Wall -Wextra -Werror -pthread -o "$BIN/epoll_server" bench/c/epoll_server.c
+
+    log "building the application and its kqueue-compatible library"
+    ./mvnw -B -o -q process-test-resources >"$WORK/build-app.log" 2>&1 \
+        || ./mvnw -B -q process-test-resources >"$WORK/build-app.log" 2>&1 \
+        || { cat "$WORK/build-app.log" >&2; exit 1; }
+    KQ_LIB="$ROOT/target/native/libkqcompat-freebsd.so"
+    [ -f "$KQ_LIB" ] || { echo "missing $KQ_LIB" >&2; exit 1; }
+    if [ ! -s target/bench/app-classpath.txt ] || [ pom.xml -nt target/bench/app-classpath.txt ]; then
+        ./mvnw -B -o -q dependency:build-classpath -Dmdep.includeScope=runtime \
+            -Dmdep.outputFile="$ROOT/target/bench/app-classpath.txt" >"$WORK/build-cp.log" 2>&1 \
+            || ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=runtime \
+                -Dmdep.outputFile="$ROOT/target/bench/app-classpath.txt" >"$WORK/build-cp.log" 2>&1 \
+            || { cat "$WORK/build-cp.log" >&2; exit 1; }
+    fi
+    rm -rf target/bench/spring-classes
+    mkdir -p target/bench/spring-classes
+    javac -proc:none -nowarn -d target/bench/spring-classes \
+        -cp "target/classes:$(cat target/bench/app-classpath.txt)" \
+        bench/spring/dev/kqlisten/bench/*.java bench/java/src/main/java/dev/kqlisten/bench/StatsFile.java
+    APP_CP="target/classes:$(cat target/bench/app-classpath.txt):target/bench/spring-classes"
+
+    log "building the reference servers (bench/java)"
+    ./mvnw -B -o -q -f bench/java/pom.xml package dependency:build-classpath \
+        -Dmdep.outputFile="$ROOT/target/bench/servers-classpath.txt" >"$WORK/build-servers.log" 2>&1 \
+        || ./mvnw -B -q -f bench/java/pom.xml package dependency:build-classpath \
+            -Dmdep.outputFile="$ROOT/target/bench/servers-classpath.txt" >"$WORK/build-servers.log" 2>&1 \
+        || { cat "$WORK/build-servers.log" >&2; exit 1; }
+    SERVERS_CP="bench/java/target/classes:$(cat target/bench/servers-classpath.txt)"
+}
+
+# ---- servers ----
+PORT_SEQ=0
+SERVER_PID=
+SERVER_PORT=
+STATS=
+# start_server NAME PINNED(0|1): sets SERVER_PID, SERVER_PORT, STATS
+start_server() {
+    local name=$1 pinned=$2
+    local -a pin=()
+    [ "$pinned" = 1 ] && pin=(taskset -c 0)
+    PORT_SEQ=$((PORT_SEQ + 1))
+    SERVER_PORT=$((18600 + PORT_SEQ % 300))
+    STATS="$WORK/stats-$name"
+    rm -f "$STATS"
+    local kq=(--server.port=0 --kqlisten.logging.enabled=false --kqlisten.listeners[0].name=bench
+        --kqlisten.listeners[0].port=$SERVER_PORT --kqlisten.listeners[0].address=127.0.0.1
+        --bench.stats-file="$STATS")
+    local logf="$WORK/server-$name-$PORT_SEQ.log"
+    case "$name" in
+        c) "${pin[@]}" "$BIN/epoll_server" "$SERVER_PORT" "$STATS" >"$logf" 2>&1 & ;;
+        kq-epoll) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication "${kq[@]}" \
+            --kqlisten.backend=epoll --bench.data-listener=true >"$logf" 2>&1 & ;;
+        kq-epoll-nolistener) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication \
+            "${kq[@]}" --kqlisten.backend=epoll --bench.data-listener=false >"$logf" 2>&1 & ;;
+        kq-kqueue) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication "${kq[@]}" \
+            --kqlisten.backend=kqueue --kqlisten.kqueue.library="$KQ_LIB" --kqlisten.kqueue.layout=freebsd \
+            --bench.data-listener=true >"$logf" 2>&1 & ;;
+        netty) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NettyServer \
+            "$SERVER_PORT" "$STATS" >"$logf" 2>&1 & ;;
+        nio) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NioServer \
+            "$SERVER_PORT" "$STATS" >"$logf" 2>&1 & ;;
+        *) echo "unknown server $name" >&2; exit 2 ;;
+    esac
+    SERVER_PID=$!
+    STARTED+=("$SERVER_PID")
+    SERVER_LOG=$logf
+}
+
+stop_server() {
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    local i
+    for i in $(seq 1 150); do
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+}
+
+# loadgen PINNED ARGS...: runs the load generator, bounded by its own options and by timeout(1)
+loadgen() {
+    local pinned=$1
+    shift
+    local -a pin=()
+    [ "$pinned" = 1 ] && pin=(taskset -c 1)
+    timeout 300 "${pin[@]}" "$BIN/loadgen" "$@"
+}
+
+record() { # record TAGS < loadgen output
+    local line
+    while IFS= read -r line; do
+        case "$line" in
+            RESULT*) echo "$* ${line#RESULT }" >>"$RESULTS"; echo "  $* ${line#RESULT }" >&2 ;;
+        esac
+    done
+}
+
+listen_overflows() {
+    nstat -asz TcpExtListenOverflows TcpExtListenDrops 2>/dev/null \
+        | awk '$1=="TcpExtListenOverflows"{o=$2} $1=="TcpExtListenDrops"{d=$2} END{print o+0, d+0}'
+}
+
+# The loads on one running server.
+run_loads() {
+    local name=$1 pass=$2 rep=$3 pinned=$4
+    local tags="server=$name pass=$pass rep=$rep"
+    local sources=$(( HOLD_CONNS / 20000 + 1 ))
+    loadgen "$pinned" stream --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --secs "$WARMUP_SECS" >/dev/null || true
+    loadgen "$pinned" churn --port "$SERVER_PORT" --stats "$STATS" --secs "$WARMUP_SECS" >/dev/null || true
+    loadgen "$pinned" stream --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --conns 64 \
+        --secs "$LOAD_SECS" | record "$tags" || true
+    loadgen "$pinned" churn --port "$SERVER_PORT" --stats "$STATS" --workers 8 --secs "$LOAD_SECS" \
+        | record "$tags" || true
+    loadgen "$pinned" hold --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --conns "$HOLD_CONNS" \
+        --idle "$HOLD_IDLE" --sources "$sources" | record "$tags" || true
+    if [ "$BIG_HOLD" -gt 0 ] && [ "$(ulimit -n)" -gt $((BIG_HOLD + 1000)) ]; then
+        loadgen "$pinned" hold --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --conns "$BIG_HOLD" \
+            --idle "$HOLD_IDLE" --sources $((BIG_HOLD / 20000 + 1)) | sed 's/load=hold/load=hold100k/' \
+            | record "$tags" || true
+    fi
+    loadgen "$pinned" events --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --conns 64 --size 64 \
+        --secs "$LOAD_SECS" | record "$tags" || true
+}
+
+run_round() {
+    local pass=$1 rep=$2 pinned=$3 name
+    for name in $SERVERS; do
+        log "round $pass/$rep: $name"
+        start_server "$name" "$pinned"
+        if loadgen "$pinned" wait --stats "$STATS" --timeout 90; then
+            run_loads "$name" "$pass" "$rep" "$pinned"
+        else
+            log "$name did not start; see $SERVER_LOG"
+            echo "server=$name pass=$pass rep=$rep load=start check=FAILED" >>"$RESULTS"
+        fi
+        stop_server
+    done
+}
+
+# Churn during the first seconds after start-up: the clock starts when the process is
+# launched; the churn starts as soon as the server publishes that it listens.
+run_cold_round() {
+    local rep=$1 name before after t0 t1 out ready
+    for name in $SERVERS; do
+        log "cold start $rep: $name"
+        before=$(listen_overflows)
+        t0=$(date +%s.%N)
+        start_server "$name" 1
+        if loadgen 1 wait --stats "$STATS" --timeout 90; then
+            t1=$(date +%s.%N)
+            out=$(loadgen 1 churn --port "$SERVER_PORT" --stats "$STATS" --workers 8 --secs "$COLD_SECS" || true)
+            after=$(listen_overflows)
+            ready=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b - a}')
+            echo "$out" | sed "s/load=churn/load=cold ready_s=$ready/; s/\$/ listen_overflows=$(( ${after% *} - ${before% *} )) listen_drops=$(( ${after#* } - ${before#* } ))/" \
+                | record "server=$name pass=pinned rep=$rep"
+        else
+            log "$name did not start; see $SERVER_LOG"
+        fi
+        stop_server
+    done
+}
+
+machine_info() {
+    echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "nproc=$NCPU"
+    echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+    echo "kernel=$(uname -r)"
+    echo "java=$(java -version 2>&1 | head -1)"
+    echo "gcc=$(gcc --version | head -1)"
+    echo "nofile=$(ulimit -n)"
+    echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# ---- main ----
+command -v nstat >/dev/null || { log "installing iproute2 for nstat"; apt-get install -y -q iproute2 >/dev/null; }
+[ "$NCPU" -ge 2 ] || { echo "needs 2 CPUs for pinning" >&2; exit 1; }
+# The hold load needs a descriptor per connection in the server and in the load generator.
+# (Raise only: "ulimit -n N" sets the hard limit too.)
+ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt $((BIG_HOLD + 2000)) ]; then
+    ulimit -n $((BIG_HOLD + 2000)) 2>/dev/null || true
+fi
+
+build
+machine_info >"$WORK/machine.txt"
+log "results in $RESULTS"
+
+for rep in $(seq 1 "$REPS"); do
+    run_round pinned "$rep" 1
+done
+for rep in $(seq 1 "$UNPINNED_REPS"); do
+    run_round unpinned "$rep" 0
+done
+for rep in $(seq 1 "$REPS"); do
+    run_cold_round "$rep"
+done
+echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine.txt"
+echo "hold_big=$( [ "$BIG_HOLD" -gt 0 ] && [ "$(ulimit -n)" -gt $((BIG_HOLD + 1000)) ] && echo run || echo "skipped (descriptor limit $(ulimit -n), hard $(ulimit -Hn))")" \
+    >>"$WORK/machine.txt"
+
+python3 bench/report.py --results "$RESULTS" --machine "$WORK/machine.txt" --command "$COMMAND" \
+    --mode "$( [ "$QUICK" = 1 ] && echo quick || echo full )" \
+    --params "loads ${LOAD_SECS} s (warm-up ${WARMUP_SECS} s stream + churn per server start), hold ${HOLD_CONNS} connections idle ${HOLD_IDLE} s, cold churn ${COLD_SECS} s, ${REPS} pinned round(s), ${UNPINNED_REPS} unpinned round(s), JVM options: ${JAVA_OPTS}" \
+    >"$OUT_MD"
+log "wrote $OUT_MD"

@@ -1,0 +1,77 @@
+package dev.kqlisten.bench;
+
+import java.nio.file.Paths;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+import dev.kqlisten.boot.PollerLifecycle;
+import dev.kqlisten.boot.TcpListenerInfo;
+import dev.kqlisten.poller.PollerStats;
+
+/**
+ * Publishes the server's own counts to the benchmark's stats file ({@code bench.stats-file}):
+ * bytes and data events as the {@link BenchDataListener} counted them when it is enabled, else
+ * as the poller counted them; accepted and closed connections as the poller counted them.
+ */
+@Component
+@ConditionalOnProperty("bench.stats-file")
+public class BenchStatsPublisher implements StatsFile.Source {
+
+    private final PollerLifecycle lifecycle;
+
+    private final @Nullable BenchDataListener listener;
+
+    /** Set once by the publisher thread when the listener runs; read only by that thread. */
+    private @Nullable PollerStats stats;
+
+    public BenchStatsPublisher(@Value("${bench.stats-file}") String path, PollerLifecycle lifecycle,
+            ObjectProvider<BenchDataListener> listener) {
+        this.lifecycle = lifecycle;
+        this.listener = listener.getIfAvailable();
+        StatsFile.publish(Paths.get(path), this);
+    }
+
+    @Override
+    public boolean ready() {
+        if (this.stats == null) {
+            List<TcpListenerInfo> running = this.lifecycle.getListeners();
+            if (!running.isEmpty()) {
+                this.stats = running.get(0).stats();
+            }
+        }
+        return this.stats != null;
+    }
+
+    @Override
+    public long bytes() {
+        if (this.listener != null) {
+            return this.listener.bytes();
+        }
+        return (this.stats != null) ? this.stats.bytesRead() : 0;
+    }
+
+    @Override
+    public long reads() {
+        if (this.listener != null) {
+            return this.listener.events();
+        }
+        return (this.stats != null) ? this.stats.reads() : 0;
+    }
+
+    @Override
+    public long accepted() {
+        return (this.stats != null) ? this.stats.accepted() : 0;
+    }
+
+    @Override
+    public long closed() {
+        return (this.stats != null) ? this.stats.closed() : 0;
+    }
+
+}
