@@ -14,7 +14,13 @@ public enum CloseReason {
     /** Another socket error (EPIPE, ETIMEDOUT, ...); the closed event names the errno. */
     ERROR,
 
-    /** The listener was stopped (application shutdown or context stop). */
+    /** The peer sent nothing for the listener's {@code idle-timeout}. */
+    IDLE_TIMEOUT,
+
+    /**
+     * The listener was stopped (application shutdown or context stop), or the connection was
+     * still open when a graceful shutdown's drain timeout ended.
+     */
     SHUTDOWN,
 
     /** An operator closed it through the {@code kqlisten} actuator endpoint. */

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.Connection;
@@ -19,6 +20,7 @@ import dev.kqlisten.connection.ConnectionInfo;
 import dev.kqlisten.connection.ConnectionRegistry;
 import dev.kqlisten.connection.ConnectionSnapshot;
 import dev.kqlisten.connection.ConnectionState;
+import dev.kqlisten.connection.RejectReason;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.Multiplexer;
 import dev.kqlisten.nativeio.NativeIoException;
@@ -89,10 +91,39 @@ public final class Poller implements Runnable {
     /** Set before {@link #run()}; read by the loop thread. */
     private volatile PollerObserver observer = PollerObserver.NONE;
 
+    // -- Timers and limits; loop thread only. A deadline of 0 means "not set".
+
+    /** {@link System#nanoTime()}, replaceable in tests that need time to pass. */
+    private final LongSupplier clock;
+
+    /** The clock when the current iteration's wait returned; the time of every read in it. */
+    private long iterationNanos;
+
+    /** Per-address counts, only when that limit is configured. */
+    private final AddressCounts addressCounts;
+
+    private final long idleTimeoutNanos;
+
+    private long nextIdleScanNanos;
+
+    /** When a paused accept is retried. */
+    private long acceptResumeNanos;
+
+    /** The current EMFILE back-off; reset by a successful accept. */
+    private long acceptBackoffNanos;
+
+    private boolean listening = true;
+
+    private boolean draining;
+
+    private long drainDeadlineNanos;
+
     private volatile Thread loopThread;
 
     private Poller(PollerConfig config, NativeTransport transport, PollerListener listener, int listenFd,
-            InetSocketAddress localAddress, int maxEvents) {
+            InetSocketAddress localAddress, int maxEvents, LongSupplier clock) {
+        this.clock = clock;
+        this.iterationNanos = clock.getAsLong();
         this.config = config;
         this.transport = transport;
         this.multiplexer = transport.multiplexer();
@@ -102,6 +133,12 @@ public final class Poller implements Runnable {
         this.localAddress = localAddress;
         this.wildcard = localAddress.getAddress().isAnyLocalAddress();
         this.ready = new ReadyEvents(maxEvents);
+        PollerLimits limits = config.limits();
+        this.addressCounts = (limits.maxConnectionsPerAddress() > 0) ? new AddressCounts() : null;
+        this.idleTimeoutNanos = limits.idleTimeout().toNanos();
+        if (this.idleTimeoutNanos > 0) {
+            this.nextIdleScanNanos = this.iterationNanos + idleScanIntervalNanos();
+        }
     }
 
     /**
@@ -113,11 +150,16 @@ public final class Poller implements Runnable {
      */
     public static Poller open(PollerConfig config, NativeTransport transport, int maxEvents,
             PollerListener listener) throws NativeIoException {
+        return open(config, transport, maxEvents, listener, System::nanoTime);
+    }
+
+    static Poller open(PollerConfig config, NativeTransport transport, int maxEvents, PollerListener listener,
+            LongSupplier clock) throws NativeIoException {
         int fd = -1;
         try {
             fd = transport.sockets().openListener(config.listen());
             InetSocketAddress bound = transport.sockets().localAddress(fd);
-            Poller poller = new Poller(config, transport, listener, fd, bound, maxEvents);
+            Poller poller = new Poller(config, transport, listener, fd, bound, maxEvents, clock);
             transport.multiplexer().register(fd, LISTENER_ID);
             return poller;
         }
@@ -162,9 +204,9 @@ public final class Poller implements Runnable {
     public void run() {
         this.loopThread = Thread.currentThread();
         try {
-            while (!this.shutdownRequested) {
+            while (!this.shutdownRequested && !drained()) {
                 try {
-                    runOnce(-1);
+                    runOnce(nextTimeoutNanos());
                 }
                 catch (NativeIoException | RuntimeException ex) {
                     handleLoopFailure(ex);
@@ -179,7 +221,8 @@ public final class Poller implements Runnable {
     /** One wait and dispatch. Package-private so tests can drive the loop step by step. */
     void runOnce(long timeoutNanos) throws NativeIoException {
         int n = this.multiplexer.await(this.ready, timeoutNanos);
-        long started = System.nanoTime();
+        long started = this.clock.getAsLong();
+        this.iterationNanos = started;
         this.stats.lastWakeNanos = started;
         this.stats.dispatchStartedNanos = started;
         this.stats.loopIterations++;
@@ -190,12 +233,94 @@ public final class Poller implements Runnable {
             if (!this.shutdownRequested) {
                 runCommands();
                 dispatch(n);
+                runTimers(this.clock.getAsLong());
             }
         }
         finally {
             this.stats.dispatchStartedNanos = 0;
-            this.observer.iterated(n, System.nanoTime() - started);
+            this.observer.iterated(n, this.clock.getAsLong() - started);
         }
+    }
+
+    /**
+     * How long the next wait may block: until the earliest timer (idle scan, accept retry,
+     * drain deadline), or without limit when none is set. Shutdown never needs a timeout: it
+     * wakes the loop.
+     */
+    private long nextTimeoutNanos() {
+        long deadline = earliest(earliest(this.nextIdleScanNanos, this.acceptResumeNanos),
+                this.draining ? this.drainDeadlineNanos : 0);
+        return (deadline == 0) ? -1 : Math.max(0, deadline - this.clock.getAsLong());
+    }
+
+    private static long earliest(long a, long b) {
+        return (a == 0) ? b : (b == 0) ? a : (a - b < 0) ? a : b;
+    }
+
+    private void runTimers(long now) {
+        if (this.acceptResumeNanos != 0 && now - this.acceptResumeNanos >= 0) {
+            resumeAccepting();
+        }
+        if (this.nextIdleScanNanos != 0 && now - this.nextIdleScanNanos >= 0) {
+            closeIdle(now);
+            this.nextIdleScanNanos = now + idleScanIntervalNanos();
+        }
+    }
+
+    /**
+     * Idle connections are found by a scan rather than a timer per connection: one pass over
+     * the table every quarter of the timeout (at least every 10 ms) closes each idle connection
+     * between 1 and 1.25 timeouts after its last byte, and costs nothing per read.
+     */
+    private long idleScanIntervalNanos() {
+        return Math.max(this.idleTimeoutNanos / 4, 10_000_000L);
+    }
+
+    private void closeIdle(long now) {
+        for (Connection connection : this.connections.toArray()) {
+            if (now - connection.lastReadNanos() >= this.idleTimeoutNanos) {
+                close(connection, CloseReason.IDLE_TIMEOUT, null);
+            }
+        }
+    }
+
+    /**
+     * Out of descriptors: stop accepting instead of spinning on a listener that stays readable.
+     * The listen filter is disabled and re-enabled from a timer with doubling back-off (10 ms
+     * to 1 s), or sooner when one of our connections closes and frees a descriptor. Pending
+     * connections wait in the kernel's accept queue meanwhile.
+     */
+    private void pauseAccepting() {
+        this.acceptBackoffNanos = Math.min(Math.max(this.acceptBackoffNanos * 2, 10_000_000L), 1_000_000_000L);
+        this.acceptResumeNanos = this.iterationNanos + this.acceptBackoffNanos;
+        if (!this.stats.acceptPaused) {
+            this.stats.acceptPauses++;
+            this.stats.acceptPaused = true;
+            setListenerReadable(false);
+        }
+    }
+
+    private void resumeAccepting() {
+        this.acceptResumeNanos = 0;
+        if (this.stats.acceptPaused && this.listening) {
+            this.stats.acceptPaused = false;
+            setListenerReadable(true);
+        }
+    }
+
+    private void setListenerReadable(boolean readable) {
+        try {
+            this.multiplexer.setReadable(this.listenFd, LISTENER_ID, readable);
+        }
+        catch (NativeIoException ex) {
+            logger.log(Level.WARNING, "Listener '" + name() + "': could not change the listen filter", ex);
+        }
+    }
+
+    /** Whether a graceful drain has finished: every connection closed, or its deadline passed. */
+    private boolean drained() {
+        return this.draining
+                && (this.connections.size() == 0 || this.clock.getAsLong() - this.drainDeadlineNanos >= 0);
     }
 
     private void dispatch(int n) {
@@ -243,6 +368,7 @@ public final class Poller implements Runnable {
         for (;;) {
             int fd = this.sockets.accept(this.listenFd);
             if (fd >= 0) {
+                this.acceptBackoffNanos = 0;
                 opened(fd);
                 continue;
             }
@@ -255,6 +381,14 @@ public final class Poller implements Runnable {
                 continue;
             }
             this.stats.countAcceptError(errno);
+            if (errno == Errno.EMFILE || errno == Errno.ENFILE) {
+                if (!this.stats.acceptPaused) {
+                    logger.log(Level.WARNING, "Listener '{0}': accept failed: {1} ({2}); accepting paused",
+                            name(), errno, errno.description());
+                }
+                pauseAccepting();
+                return;
+            }
             logger.log(Level.WARNING, "Listener '{0}': accept failed: {1} ({2})", name(), errno,
                     errno.description());
             return;
@@ -262,8 +396,20 @@ public final class Poller implements Runnable {
     }
 
     private void opened(int fd) {
-        long id = nextConnectionId.incrementAndGet();
         InetSocketAddress remote = this.sockets.acceptedPeer();
+        RejectReason rejection = admit(remote);
+        if (rejection != null) {
+            this.sockets.close(fd);
+            this.stats.countRejected(rejection);
+            try {
+                this.listener.rejected(name(), remote, rejection);
+            }
+            catch (RuntimeException ex) {
+                listenerFailed(ex);
+            }
+            return;
+        }
+        long id = nextConnectionId.incrementAndGet();
         InetSocketAddress local = this.localAddress;
         try {
             if (this.wildcard) {
@@ -278,8 +424,11 @@ public final class Poller implements Runnable {
             return;
         }
         ConnectionInfo info = new ConnectionInfo(id, name(), remote, local, Instant.now());
-        Connection connection = new Connection(info, fd, System.nanoTime());
+        Connection connection = new Connection(info, fd, this.iterationNanos);
         this.connections.put(connection);
+        if (this.addressCounts != null) {
+            this.addressCounts.increment(remote.getAddress());
+        }
         this.stats.accepted++;
         this.stats.activeConnections = this.connections.size();
         try {
@@ -288,6 +437,19 @@ public final class Poller implements Runnable {
         catch (RuntimeException ex) {
             listenerFailed(ex);
         }
+    }
+
+    /** The limit a new connection from {@code remote} would exceed, or null to accept it. */
+    private RejectReason admit(InetSocketAddress remote) {
+        PollerLimits limits = this.config.limits();
+        if (limits.maxConnections() > 0 && this.connections.size() >= limits.maxConnections()) {
+            return RejectReason.MAX_CONNECTIONS;
+        }
+        if (this.addressCounts != null
+                && this.addressCounts.get(remote.getAddress()) >= limits.maxConnectionsPerAddress()) {
+            return RejectReason.MAX_CONNECTIONS_PER_ADDRESS;
+        }
+        return null;
     }
 
     private void handleConnectionEvent(Connection connection, int i) {
@@ -354,7 +516,7 @@ public final class Poller implements Runnable {
     private void deliver(Connection connection, int n) {
         byte[] data = new byte[n];
         this.sockets.readBuffer().get(0, data);
-        connection.recordRead(n, System.nanoTime());
+        connection.recordRead(n, this.iterationNanos);
         this.stats.reads++;
         this.stats.bytesRead += n;
         try {
@@ -392,6 +554,13 @@ public final class Poller implements Runnable {
         this.connections.remove(connection.id());
         this.multiplexer.forget(connection.fd());
         this.sockets.close(connection.fd());
+        if (this.addressCounts != null) {
+            this.addressCounts.decrement(connection.info().remoteAddress().getAddress());
+        }
+        if (this.stats.acceptPaused) {
+            // A descriptor was just freed: retry accepting at the next timer check.
+            this.acceptResumeNanos = this.iterationNanos;
+        }
         this.stats.countClosed(reason);
         this.stats.activeConnections = this.connections.size();
         try {
@@ -452,7 +621,7 @@ public final class Poller implements Runnable {
     public CompletableFuture<List<ConnectionSnapshot>> connections() {
         CompletableFuture<List<ConnectionSnapshot>> result = new CompletableFuture<>();
         execute(() -> {
-            long now = System.nanoTime();
+            long now = this.clock.getAsLong();
             List<ConnectionSnapshot> snapshots = new ArrayList<>(this.connections.size());
             this.connections.forEach((c) -> snapshots.add(new ConnectionSnapshot(c.info(), c.bytesRead(),
                     Duration.ofNanos(now - c.lastReadNanos()))));
@@ -481,6 +650,32 @@ public final class Poller implements Runnable {
             result.complete(false);
         }
         return result;
+    }
+
+    /**
+     * Starts a graceful stop; any thread. The listening socket is closed at once (new
+     * connections are refused and the port can be bound again), open connections keep being
+     * served, and the loop ends when the last one closes or {@code timeout} has passed; what is
+     * still open then is closed with {@link CloseReason#SHUTDOWN}.
+     */
+    public void drain(Duration timeout) {
+        long deadline = this.clock.getAsLong() + timeout.toNanos();
+        execute(() -> {
+            closeListener();
+            if (!this.draining || deadline - this.drainDeadlineNanos < 0) {
+                this.drainDeadlineNanos = deadline;
+            }
+            this.draining = true;
+        });
+    }
+
+    private void closeListener() {
+        if (this.listening) {
+            this.listening = false;
+            this.acceptResumeNanos = 0;
+            this.multiplexer.forget(this.listenFd);
+            this.sockets.close(this.listenFd);
+        }
     }
 
     /** Asks the loop to stop and wakes it; any thread. */
@@ -520,8 +715,7 @@ public final class Poller implements Runnable {
             }
         }
         finally {
-            this.multiplexer.forget(this.listenFd);
-            this.sockets.close(this.listenFd);
+            closeListener();
             this.transport.close();
             // Commands queued too late still run, so their futures complete (on an empty poller).
             runCommands();

@@ -10,12 +10,19 @@ import dev.kqlisten.nativeio.ListenSpec;
  * @param listenerName the listener's name, carried by every event
  * @param listen where and how to listen
  * @param readBufferSize the most bytes read from a connection per readiness event
+ * @param limits connection limits and the idle timeout
  */
-public record PollerConfig(String listenerName, ListenSpec listen, int readBufferSize) {
+public record PollerConfig(String listenerName, ListenSpec listen, int readBufferSize, PollerLimits limits) {
+
+    /** A configuration without limits. */
+    public PollerConfig(String listenerName, ListenSpec listen, int readBufferSize) {
+        this(listenerName, listen, readBufferSize, PollerLimits.NONE);
+    }
 
     public PollerConfig {
         Objects.requireNonNull(listenerName, "listenerName");
         Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(limits, "limits");
         if (readBufferSize < 1) {
             throw new IllegalArgumentException("readBufferSize must be at least 1, was " + readBufferSize);
         }

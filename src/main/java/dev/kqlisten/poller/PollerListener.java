@@ -1,7 +1,10 @@
 package dev.kqlisten.poller;
 
+import java.net.InetSocketAddress;
+
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionInfo;
+import dev.kqlisten.connection.RejectReason;
 
 /**
  * Callbacks out of a {@link Poller}, all made on its thread. For one connection they come in
@@ -32,5 +35,12 @@ public interface PollerListener {
      * otherwise {@code null}
      */
     void closed(ConnectionInfo connection, CloseReason reason, String error);
+
+    /**
+     * A connection was accepted and closed at once because a limit was reached; no other
+     * callback is made for it.
+     */
+    default void rejected(String listenerName, InetSocketAddress remoteAddress, RejectReason reason) {
+    }
 
 }

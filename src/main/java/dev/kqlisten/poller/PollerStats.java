@@ -3,6 +3,7 @@ package dev.kqlisten.poller;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.connection.RejectReason;
 import dev.kqlisten.nativeio.Errno;
 
 /**
@@ -39,6 +40,45 @@ public final class PollerStats {
 
     /** Closed connections per {@link CloseReason#ordinal()}; written with release semantics. */
     private final AtomicLongArray closedByReason = new AtomicLongArray(CloseReason.values().length);
+
+    /** Rejected connections per {@link RejectReason#ordinal()}. */
+    private final AtomicLongArray rejectedByReason = new AtomicLongArray(RejectReason.values().length);
+
+    volatile long rejected;
+
+    /** Whether accepting is paused after EMFILE/ENFILE. */
+    volatile boolean acceptPaused;
+
+    volatile long acceptPauses;
+
+    void countRejected(RejectReason reason) {
+        int i = reason.ordinal();
+        this.rejectedByReason.lazySet(i, this.rejectedByReason.get(i) + 1);
+        this.rejected++;
+    }
+
+    /** Connections rejected at accept by a limit. */
+    public long rejected() {
+        return this.rejected;
+    }
+
+    /** Connections rejected for {@code reason}. */
+    public long rejected(RejectReason reason) {
+        return this.rejectedByReason.get(reason.ordinal());
+    }
+
+    /**
+     * Whether accepting is paused because the process or system ran out of descriptors
+     * (EMFILE/ENFILE); it resumes from a timer with back-off or when a connection closes.
+     */
+    public boolean acceptPaused() {
+        return this.acceptPaused;
+    }
+
+    /** How many times accepting was paused. */
+    public long acceptPauses() {
+        return this.acceptPauses;
+    }
 
     /** Failed accepts per {@link Errno#ordinal()}. */
     private final AtomicLongArray acceptErrorsByErrno = new AtomicLongArray(Errno.values().length);

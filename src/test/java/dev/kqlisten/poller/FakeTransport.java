@@ -30,6 +30,8 @@ final class FakeTransport {
 
     static final int ECONNRESET = 104;
 
+    static final int EMFILE = 24;
+
     final Deque<long[][]> batches = new ArrayDeque<>();
 
     final Deque<Integer> pendingAccepts = new ArrayDeque<>();
@@ -125,6 +127,10 @@ final class FakeTransport {
             if (fd == null) {
                 return AGAIN;
             }
+            if (fd == FAILED) {
+                FakeTransport.this.lastErrno = EMFILE;
+                return FAILED;
+            }
             FakeTransport.this.openFds.add(fd);
             return fd;
         }
@@ -175,6 +181,7 @@ final class FakeTransport {
             return switch (errno) {
                 case ECONNRESET -> Errno.ECONNRESET;
                 case 110 -> Errno.ETIMEDOUT;
+                case EMFILE -> Errno.EMFILE;
                 default -> Errno.UNKNOWN;
             };
         }

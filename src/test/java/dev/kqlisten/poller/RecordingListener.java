@@ -37,6 +37,12 @@ final class RecordingListener implements PollerListener {
         record("closed:" + connection.id() + ":" + reason + ((error != null) ? ":" + error : ""));
     }
 
+    @Override
+    public void rejected(String listenerName, java.net.InetSocketAddress remoteAddress,
+            dev.kqlisten.connection.RejectReason reason) {
+        record("rejected:" + listenerName + ":" + reason);
+    }
+
     private void record(String event) {
         this.events.add(event);
         if (this.failure != null) {
