@@ -99,20 +99,11 @@ public final class Poller implements Runnable {
     /** The clock when the current iteration's wait returned; the time of every read in it. */
     private long iterationNanos;
 
-    /** Per-address counts, only when that limit is configured. */
-    private final AddressCounts addressCounts;
-
     private final long idleTimeoutNanos;
 
     private long nextIdleScanNanos;
 
-    /** When a paused accept is retried. */
-    private long acceptResumeNanos;
-
-    /** The current EMFILE back-off; reset by a successful accept. */
-    private long acceptBackoffNanos;
-
-    private boolean listening = true;
+    private final Acceptor acceptor;
 
     private boolean draining;
 
@@ -134,7 +125,8 @@ public final class Poller implements Runnable {
         this.wildcard = localAddress.getAddress().isAnyLocalAddress();
         this.ready = new ReadyEvents(maxEvents);
         PollerLimits limits = config.limits();
-        this.addressCounts = (limits.maxConnectionsPerAddress() > 0) ? new AddressCounts() : null;
+        this.acceptor = new Acceptor(config.listenerName(), listenFd, this.multiplexer, this.sockets, this.stats,
+                limits);
         this.idleTimeoutNanos = limits.idleTimeout().toNanos();
         if (this.idleTimeoutNanos > 0) {
             this.nextIdleScanNanos = this.iterationNanos + idleScanIntervalNanos();
@@ -248,7 +240,7 @@ public final class Poller implements Runnable {
      * wakes the loop.
      */
     private long nextTimeoutNanos() {
-        long deadline = earliest(earliest(this.nextIdleScanNanos, this.acceptResumeNanos),
+        long deadline = earliest(earliest(this.nextIdleScanNanos, this.acceptor.deadline()),
                 this.draining ? this.drainDeadlineNanos : 0);
         return (deadline == 0) ? -1 : Math.max(0, deadline - this.clock.getAsLong());
     }
@@ -258,9 +250,7 @@ public final class Poller implements Runnable {
     }
 
     private void runTimers(long now) {
-        if (this.acceptResumeNanos != 0 && now - this.acceptResumeNanos >= 0) {
-            resumeAccepting();
-        }
+        this.acceptor.runTimer(now);
         if (this.nextIdleScanNanos != 0 && now - this.nextIdleScanNanos >= 0) {
             closeIdle(now);
             this.nextIdleScanNanos = now + idleScanIntervalNanos();
@@ -284,39 +274,6 @@ public final class Poller implements Runnable {
         }
     }
 
-    /**
-     * Out of descriptors: stop accepting instead of spinning on a listener that stays readable.
-     * The listen filter is disabled and re-enabled from a timer with doubling back-off (10 ms
-     * to 1 s), or sooner when one of our connections closes and frees a descriptor. Pending
-     * connections wait in the kernel's accept queue meanwhile.
-     */
-    private void pauseAccepting() {
-        this.acceptBackoffNanos = Math.min(Math.max(this.acceptBackoffNanos * 2, 10_000_000L), 1_000_000_000L);
-        this.acceptResumeNanos = this.iterationNanos + this.acceptBackoffNanos;
-        if (!this.stats.acceptPaused) {
-            this.stats.acceptPauses++;
-            this.stats.acceptPaused = true;
-            setListenerReadable(false);
-        }
-    }
-
-    private void resumeAccepting() {
-        this.acceptResumeNanos = 0;
-        if (this.stats.acceptPaused && this.listening) {
-            this.stats.acceptPaused = false;
-            setListenerReadable(true);
-        }
-    }
-
-    private void setListenerReadable(boolean readable) {
-        try {
-            this.multiplexer.setReadable(this.listenFd, LISTENER_ID, readable);
-        }
-        catch (NativeIoException ex) {
-            logger.log(Level.WARNING, "Listener '" + name() + "': could not change the listen filter", ex);
-        }
-    }
-
     /** Whether a graceful drain has finished: every connection closed, or its deadline passed. */
     private boolean drained() {
         return this.draining
@@ -327,7 +284,7 @@ public final class Poller implements Runnable {
         for (int i = 0; i < n; i++) {
             long id = this.ready.id(i);
             if (id == LISTENER_ID) {
-                acceptAll();
+                this.acceptor.acceptAll(this.iterationNanos, this::opened);
             }
             else {
                 Connection connection = this.connections.get(id);
@@ -364,40 +321,9 @@ public final class Poller implements Runnable {
         }
     }
 
-    private void acceptAll() {
-        for (;;) {
-            int fd = this.sockets.accept(this.listenFd);
-            if (fd >= 0) {
-                this.acceptBackoffNanos = 0;
-                opened(fd);
-                continue;
-            }
-            if (fd == Sockets.AGAIN) {
-                return;
-            }
-            Errno errno = this.sockets.errno(this.sockets.lastErrno());
-            if (errno == Errno.ECONNABORTED || errno == Errno.EINTR) {
-                // The peer gave up while queued, or a signal: the next one may be fine.
-                continue;
-            }
-            this.stats.countAcceptError(errno);
-            if (errno == Errno.EMFILE || errno == Errno.ENFILE) {
-                if (!this.stats.acceptPaused) {
-                    logger.log(Level.WARNING, "Listener '{0}': accept failed: {1} ({2}); accepting paused",
-                            name(), errno, errno.description());
-                }
-                pauseAccepting();
-                return;
-            }
-            logger.log(Level.WARNING, "Listener '{0}': accept failed: {1} ({2})", name(), errno,
-                    errno.description());
-            return;
-        }
-    }
-
     private void opened(int fd) {
         InetSocketAddress remote = this.sockets.acceptedPeer();
-        RejectReason rejection = admit(remote);
+        RejectReason rejection = this.acceptor.admit(remote, this.connections.size());
         if (rejection != null) {
             this.sockets.close(fd);
             this.stats.countRejected(rejection);
@@ -426,9 +352,7 @@ public final class Poller implements Runnable {
         ConnectionInfo info = new ConnectionInfo(id, name(), remote, local, Instant.now());
         Connection connection = new Connection(info, fd, this.iterationNanos);
         this.connections.put(connection);
-        if (this.addressCounts != null) {
-            this.addressCounts.increment(remote.getAddress());
-        }
+        this.acceptor.connectionOpened(remote);
         this.stats.accepted++;
         this.stats.activeConnections = this.connections.size();
         try {
@@ -437,19 +361,6 @@ public final class Poller implements Runnable {
         catch (RuntimeException ex) {
             listenerFailed(ex);
         }
-    }
-
-    /** The limit a new connection from {@code remote} would exceed, or null to accept it. */
-    private RejectReason admit(InetSocketAddress remote) {
-        PollerLimits limits = this.config.limits();
-        if (limits.maxConnections() > 0 && this.connections.size() >= limits.maxConnections()) {
-            return RejectReason.MAX_CONNECTIONS;
-        }
-        if (this.addressCounts != null
-                && this.addressCounts.get(remote.getAddress()) >= limits.maxConnectionsPerAddress()) {
-            return RejectReason.MAX_CONNECTIONS_PER_ADDRESS;
-        }
-        return null;
     }
 
     private void handleConnectionEvent(Connection connection, int i) {
@@ -554,13 +465,7 @@ public final class Poller implements Runnable {
         this.connections.remove(connection.id());
         this.multiplexer.forget(connection.fd());
         this.sockets.close(connection.fd());
-        if (this.addressCounts != null) {
-            this.addressCounts.decrement(connection.info().remoteAddress().getAddress());
-        }
-        if (this.stats.acceptPaused) {
-            // A descriptor was just freed: retry accepting at the next timer check.
-            this.acceptResumeNanos = this.iterationNanos;
-        }
+        this.acceptor.connectionClosed(connection.info().remoteAddress(), this.iterationNanos);
         this.stats.countClosed(reason);
         this.stats.activeConnections = this.connections.size();
         try {
@@ -661,21 +566,12 @@ public final class Poller implements Runnable {
     public void drain(Duration timeout) {
         long deadline = this.clock.getAsLong() + timeout.toNanos();
         execute(() -> {
-            closeListener();
+            this.acceptor.close();
             if (!this.draining || deadline - this.drainDeadlineNanos < 0) {
                 this.drainDeadlineNanos = deadline;
             }
             this.draining = true;
         });
-    }
-
-    private void closeListener() {
-        if (this.listening) {
-            this.listening = false;
-            this.acceptResumeNanos = 0;
-            this.multiplexer.forget(this.listenFd);
-            this.sockets.close(this.listenFd);
-        }
     }
 
     /** Asks the loop to stop and wakes it; any thread. */
@@ -715,7 +611,7 @@ public final class Poller implements Runnable {
             }
         }
         finally {
-            closeListener();
+            this.acceptor.close();
             this.transport.close();
             // Commands queued too late still run, so their futures complete (on an empty poller).
             runCommands();
