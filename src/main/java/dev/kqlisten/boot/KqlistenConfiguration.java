@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.support.AbstractApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 
 import dev.kqlisten.boot.event.ApplicationEventBridge;
 import dev.kqlisten.boot.event.EventListenerFailureCounter;
@@ -41,8 +42,12 @@ public class KqlistenConfiguration {
 
     @Bean
     PollerLifecycle kqlistenPollerLifecycle(KqlistenProperties properties, ApplicationEventBridge bridge,
-            ApplicationEventPublisher publisher, ObjectProvider<PollerFactory> factory) {
-        return new PollerLifecycle(properties, bridge, publisher, factory.getIfAvailable(() -> PollerFactory.NATIVE));
+            ApplicationEventPublisher publisher, ObjectProvider<PollerFactory> factory, Environment environment) {
+        PollerLifecycle lifecycle = new PollerLifecycle(properties, bridge, publisher,
+                factory.getIfAvailable(() -> PollerFactory.NATIVE));
+        // Boot's server.shutdown (graceful by default) decides whether connections are drained.
+        lifecycle.setGracefulShutdown(!"immediate".equalsIgnoreCase(environment.getProperty("server.shutdown")));
+        return lifecycle;
     }
 
     @Bean

@@ -30,6 +30,7 @@ import dev.kqlisten.nativeio.KqueueAbi;
 import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.NativeTransportUnavailableException;
 import dev.kqlisten.nativeio.TransportOptions;
+import dev.kqlisten.poller.PollerLimits;
 
 /**
  * Configuration of kqlisten's TCP listeners, bound from {@code kqlisten.*}.
@@ -172,6 +173,16 @@ public class KqlistenProperties implements Validator {
                             + "], which listens on the same address and port");
                 }
             }
+            if (listener.getMaxConnections() < 0) {
+                errors.rejectValue(path + "max-connections", "range", "must not be negative (0 means no limit)");
+            }
+            if (listener.getMaxConnectionsPerAddress() < 0) {
+                errors.rejectValue(path + "max-connections-per-address", "range",
+                        "must not be negative (0 means no limit)");
+            }
+            if (listener.getIdleTimeout() == null || listener.getIdleTimeout().isNegative()) {
+                errors.rejectValue(path + "idle-timeout", "range", "must not be negative (0 means never)");
+            }
             DataSize size = listener.getReadBufferSize();
             if (size == null || size.toBytes() < 1 || size.compareTo(MAX_READ_BUFFER_SIZE) > 0) {
                 errors.rejectValue(path + "read-buffer-size", "range", "must be between 1B and 16MB");
@@ -296,6 +307,49 @@ public class KqlistenProperties implements Validator {
 
         /** Most bytes read from a connection per readiness event, 1B to 16MB. */
         private DataSize readBufferSize = DataSize.ofKilobytes(64);
+
+        /**
+         * Most open connections of this listener; a connection beyond it is closed at accept
+         * with a TcpConnectionRejectedEvent. 0 means no limit.
+         */
+        private int maxConnections;
+
+        /** Most open connections from one peer address; 0 means no limit. */
+        private int maxConnectionsPerAddress;
+
+        /**
+         * A connection that sends nothing for this long is closed with reason IDLE_TIMEOUT;
+         * 0 means never.
+         */
+        private Duration idleTimeout = Duration.ZERO;
+
+        public int getMaxConnections() {
+            return this.maxConnections;
+        }
+
+        public void setMaxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+        }
+
+        public int getMaxConnectionsPerAddress() {
+            return this.maxConnectionsPerAddress;
+        }
+
+        public void setMaxConnectionsPerAddress(int maxConnectionsPerAddress) {
+            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        }
+
+        public Duration getIdleTimeout() {
+            return this.idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        PollerLimits toLimits() {
+            return new PollerLimits(this.maxConnections, this.maxConnectionsPerAddress, this.idleTimeout);
+        }
 
         public @Nullable String getName() {
             return this.name;

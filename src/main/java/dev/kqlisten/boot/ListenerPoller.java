@@ -18,6 +18,9 @@ interface ListenerPoller extends Runnable {
     /** Asks the loop to stop; any thread. */
     void shutdown();
 
+    /** Closes the listening socket and lets connections finish within {@code timeout}; any thread. */
+    void drain(java.time.Duration timeout);
+
     /** Releases everything when {@link #run()} never ran. */
     void closeUnstarted();
 
@@ -44,6 +47,11 @@ interface ListenerPoller extends Runnable {
             @Override
             public void shutdown() {
                 poller.shutdown();
+            }
+
+            @Override
+            public void drain(java.time.Duration timeout) {
+                poller.drain(timeout);
             }
 
             @Override

@@ -55,7 +55,13 @@ public class PollerLifecycle implements SmartLifecycle {
 
     private final PollerFactory factory;
 
+    /** How long, beyond a graceful drain, a poller may take to close what is left and end. */
+    private static final Duration JOIN_MARGIN = Duration.ofSeconds(5);
+
     private final Object monitor = new Object();
+
+    /** Whether stopping drains connections ({@code server.shutdown=graceful}) or closes them at once. */
+    private volatile boolean graceful = true;
 
     /** Replaced whole under {@link #monitor}; read by any thread. Empty when stopped. */
     private volatile List<Running> running = List.of();
@@ -101,7 +107,8 @@ public class PollerLifecycle implements SmartLifecycle {
     }
 
     private ListenerPoller open(int index, KqlistenProperties.Listener listener) {
-        PollerConfig config = new PollerConfig(listener.getName(), listener.toListenSpec(), listener.readBufferBytes());
+        PollerConfig config = new PollerConfig(listener.getName(), listener.toListenSpec(), listener.readBufferBytes(),
+                listener.toLimits());
         try {
             return this.factory.open(config, this.properties.toTransportOptions(listener), this.pollerListener);
         }
@@ -164,16 +171,29 @@ public class PollerLifecycle implements SmartLifecycle {
         }
     }
 
+    /**
+     * Graceful (Boot's {@code server.shutdown=graceful}, its default): every listener closes its
+     * listening socket at once and serves its open connections until they close or
+     * {@code kqlisten.shutdown-timeout} passes, then closes the rest with reason SHUTDOWN.
+     * Immediate: connections are closed at once. Either way the threads are joined within the
+     * timeout plus {@link #JOIN_MARGIN}.
+     */
     private void stopAndJoin(List<Running> stopping) {
+        Duration timeout = this.properties.getShutdownTimeout();
         for (Running r : stopping) {
             try {
-                r.poller().shutdown();
+                if (this.graceful) {
+                    r.poller().drain(timeout);
+                }
+                else {
+                    r.poller().shutdown();
+                }
             }
             catch (RuntimeException ex) {
                 logger.warn("Shutting down listener '{}' failed", r.name(), ex);
             }
         }
-        long deadline = System.nanoTime() + this.properties.getShutdownTimeout().toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos() + (this.graceful ? JOIN_MARGIN.toNanos() : 0);
         for (Running r : stopping) {
             try {
                 long remaining = deadline - System.nanoTime();
@@ -198,6 +218,11 @@ public class PollerLifecycle implements SmartLifecycle {
         catch (RuntimeException ex) {
             logger.warn("Releasing an unstarted poller failed", ex);
         }
+    }
+
+    /** Chooses graceful (drain) or immediate stop; see {@link #stopAndJoin}. */
+    public void setGracefulShutdown(boolean graceful) {
+        this.graceful = graceful;
     }
 
     @Override

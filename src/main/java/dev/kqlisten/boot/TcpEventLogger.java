@@ -7,6 +7,7 @@ import org.springframework.context.event.EventListener;
 
 import dev.kqlisten.boot.event.TcpConnectionClosedEvent;
 import dev.kqlisten.boot.event.TcpConnectionOpenedEvent;
+import dev.kqlisten.boot.event.TcpConnectionRejectedEvent;
 import dev.kqlisten.boot.event.TcpDataReceivedEvent;
 import dev.kqlisten.boot.event.TcpListenerStartedEvent;
 import dev.kqlisten.boot.event.TcpListenerStoppedEvent;
@@ -44,6 +45,12 @@ class TcpEventLogger {
     void onData(TcpDataReceivedEvent event) {
         logger.info("[{}] #{} received {} bytes", event.getListenerName(), event.getConnectionId(),
                 event.getLength());
+    }
+
+    @EventListener
+    void onRejected(TcpConnectionRejectedEvent event) {
+        logger.info("[{}] rejected a connection from {}: {}", event.getListenerName(),
+                SocketAddresses.format(event.getRemoteAddress()), event.getReason());
     }
 
     @EventListener

@@ -271,6 +271,11 @@ class PollerLifecycleTests {
         }
 
         @Override
+        public void drain(java.time.Duration timeout) {
+            shutdown();
+        }
+
+        @Override
         public void closeUnstarted() {
             this.closedUnstarted = true;
         }

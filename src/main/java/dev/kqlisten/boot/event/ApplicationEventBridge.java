@@ -5,7 +5,10 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
 
+import java.net.InetSocketAddress;
+
 import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.connection.RejectReason;
 import dev.kqlisten.connection.ConnectionInfo;
 import dev.kqlisten.poller.PollerListener;
 
@@ -50,14 +53,19 @@ public class ApplicationEventBridge implements PollerListener {
         publish(new TcpConnectionClosedEvent(connection, reason, error));
     }
 
-    private void publish(TcpConnectionEvent event) {
+    @Override
+    public void rejected(String listenerName, InetSocketAddress remoteAddress, RejectReason reason) {
+        publish(new TcpConnectionRejectedEvent(listenerName, remoteAddress, reason));
+    }
+
+    private void publish(TcpEvent event) {
         try {
             this.publisher.publishEvent(event);
         }
         catch (RuntimeException ex) {
             this.failures.increment();
-            logger.warn("Publishing {} of connection {} failed: {}", event.getClass().getSimpleName(),
-                    event.getConnectionId(), ex.toString());
+            logger.warn("Publishing {} of listener '{}' failed: {}", event.getClass().getSimpleName(),
+                    event.getListenerName(), ex.toString());
             logger.debug("Stack trace of the failed publication", ex);
         }
     }
