@@ -190,6 +190,8 @@ class KqlistenApplicationIntegrationTests {
         List<String> args = new ArrayList<>();
         backend.springProperties().forEach((p) -> args.add("--" + p));
         args.add("--server.port=0");
+        // Close connections at once on stop; graceful draining is tested on its own.
+        args.add("--server.shutdown=immediate");
         args.add("--kqlisten.logging.enabled=false");
         args.add("--kqlisten.listeners[0].name=it");
         args.add("--kqlisten.listeners[0].address=127.0.0.1");
