@@ -24,6 +24,16 @@ class TcpBindFailureAnalyzer extends AbstractFailureAnalyzer<TcpBindException> {
                     + "interfaces) or :: (all IPv6 interfaces).";
             return new FailureAnalysis(description, action, cause);
         }
+        if (cause.getCause().syscall().equals("bind") && cause.getPort() > 0 && cause.getPort() < 1024) {
+            // The permission errno (EACCES) is not in the ABI reference the errno tables come
+            // from, so it is recognised by its circumstances: bind(2) of a privileged port.
+            String description = "TCP listener '" + cause.getListenerName() + "' failed to start: port "
+                    + cause.getPort() + " on " + cause.getAddress().getHostAddress() + " is a privileged port ("
+                    + cause.getCause().getMessage() + ").";
+            String action = "Set '" + prefix + ".port' to 1024 or above (the default is 1815), or give the process "
+                    + "the right to bind privileged ports (root, or CAP_NET_BIND_SERVICE on Linux).";
+            return new FailureAnalysis(description, action, cause);
+        }
         String description = "TCP listener '" + cause.getListenerName() + "' failed to start listening on "
                 + cause.getEndpoint() + ": " + cause.getCause().getMessage() + ".";
         String action = "Check '" + prefix + ".address' and '" + prefix + ".port' (ports below 1024 usually need "
