@@ -41,8 +41,10 @@ public class KqlistenConfiguration {
 
     @Bean
     PollerLifecycle kqlistenPollerLifecycle(KqlistenProperties properties, ApplicationEventBridge bridge,
-            ApplicationEventPublisher publisher, ObjectProvider<PollerFactory> factory) {
-        return new PollerLifecycle(properties, bridge, publisher, factory.getIfAvailable(() -> PollerFactory.NATIVE));
+            ApplicationEventPublisher publisher, ObjectProvider<PollerFactory> factory,
+            ObjectProvider<PollerObservers> observers) {
+        return new PollerLifecycle(properties, bridge, publisher, factory.getIfAvailable(() -> PollerFactory.NATIVE),
+                observers.getIfAvailable(() -> PollerObservers.NONE));
     }
 
     @Bean
