@@ -3,7 +3,6 @@ package dev.kqlisten.boot.actuate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -70,10 +69,13 @@ public class KqlistenEndpoint {
         return null;
     }
 
-    /** Closes a connection with reason OPERATOR; 404 when no listener has it. */
+    /**
+     * Closes a connection with reason OPERATOR; {@code closed} is false when no listener had it
+     * open (a delete operation answers 204, not 404, for a null result).
+     */
     @DeleteOperation
-    public Map<String, Object> close(@Selector long id) {
-        return await(this.lifecycle.closeConnection(id)) ? Map.of("id", id, "closed", true) : null;
+    public CloseResult close(@Selector long id) {
+        return new CloseResult(id, await(this.lifecycle.closeConnection(id)));
     }
 
     private static <T> T await(CompletableFuture<T> answer) {
@@ -95,6 +97,15 @@ public class KqlistenEndpoint {
 
     /** The response of {@link #listeners()}. */
     public record ListenersDescriptor(List<ListenerDescriptor> listeners) implements OperationResponseBody {
+    }
+
+    /**
+     * The response of {@link #close(long)}.
+     *
+     * @param id the connection id asked for
+     * @param closed whether it was open and is now closed
+     */
+    public record CloseResult(long id, boolean closed) implements OperationResponseBody {
     }
 
 }
