@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.kqlisten.support.MonitoredApp;
 import dev.kqlisten.support.TestBackend;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +38,7 @@ class MonitoringDocsIntegrationTests {
 
     @BeforeAll
     static void startAndScrape() throws Exception {
-        app = MonitoredApp.start(TestBackend.all().get(0), List.of());
+        app = MonitoredApp.start(TestBackend.all().get(0), null);
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), app.tcpPort())) {
             client.getOutputStream().write(new byte[] { 1, 2, 3 });
         }

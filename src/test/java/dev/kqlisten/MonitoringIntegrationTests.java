@@ -22,7 +22,6 @@ import org.springframework.context.event.EventListener;
 import dev.kqlisten.boot.event.TcpConnectionClosedEvent;
 import dev.kqlisten.boot.event.TcpConnectionOpenedEvent;
 import dev.kqlisten.boot.event.TcpDataReceivedEvent;
-import dev.kqlisten.support.MonitoredApp;
 import dev.kqlisten.support.TestBackend;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +42,7 @@ class MonitoringIntegrationTests {
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void endpointListsListenersWithTheirConnectionsAndSelectsOne(TestBackend backend) throws Exception {
-        try (MonitoredApp app = MonitoredApp.start(backend, List.of(Recorder.class));
+        try (MonitoredApp app = MonitoredApp.start(backend, Recorder.class);
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), app.tcpPort())) {
             Recorder recorder = app.context().getBean(Recorder.class);
             long id = recorder.opened.poll(30, TimeUnit.SECONDS);
@@ -82,7 +81,7 @@ class MonitoringIntegrationTests {
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void closingAConnectionIsDeniedByDefault(TestBackend backend) throws Exception {
-        try (MonitoredApp app = MonitoredApp.start(backend, List.of(Recorder.class));
+        try (MonitoredApp app = MonitoredApp.start(backend, Recorder.class);
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), app.tcpPort())) {
             long id = app.context().getBean(Recorder.class).opened.poll(30, TimeUnit.SECONDS);
             assertThat(app.delete("/actuator/kqlisten/" + id).statusCode()).isEqualTo(405);
@@ -94,7 +93,7 @@ class MonitoringIntegrationTests {
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void closingAConnectionWorksWhenGrantedAndTheClosedEventSaysOperator(TestBackend backend) throws Exception {
-        try (MonitoredApp app = MonitoredApp.start(backend, List.of(Recorder.class),
+        try (MonitoredApp app = MonitoredApp.start(backend, Recorder.class,
                 "--management.endpoint.kqlisten.access=unrestricted");
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), app.tcpPort())) {
             Recorder recorder = app.context().getBean(Recorder.class);
@@ -117,7 +116,7 @@ class MonitoringIntegrationTests {
     @MethodSource("backends")
     void healthIsDownWhileAListenerBlocksThePollerBeyondTheThresholdAndUpAfter(TestBackend backend)
             throws Exception {
-        try (MonitoredApp app = MonitoredApp.start(backend, List.of(Blocking.class),
+        try (MonitoredApp app = MonitoredApp.start(backend, Blocking.class,
                 "--kqlisten.health.stall-threshold=300ms");
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), app.tcpPort())) {
             Blocking blocking = app.context().getBean(Blocking.class);

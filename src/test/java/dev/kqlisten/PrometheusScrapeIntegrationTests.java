@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.kqlisten.support.MonitoredApp;
 import dev.kqlisten.support.TestBackend;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,7 +54,7 @@ class PrometheusScrapeIntegrationTests {
     void prometheusSeesExactlyTheTrafficThatWasSent(@TempDir Path dir) throws Exception {
         Path binary = findPrometheus();
         TestBackend backend = TestBackend.all().get(0);
-        try (MonitoredApp app = MonitoredApp.start(backend, List.of(),
+        try (MonitoredApp app = MonitoredApp.start(backend, null,
                 "--management.server.port=0", "--management.server.address=127.0.0.1")) {
             int prometheusPort = freePort();
             Path config = dir.resolve("prometheus.yml");

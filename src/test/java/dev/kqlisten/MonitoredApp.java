@@ -1,4 +1,4 @@
-package dev.kqlisten.support;
+package dev.kqlisten;
 
 import java.io.IOException;
 import java.net.URI;
@@ -6,21 +6,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.kqlisten.KqlistenApplication;
+import dev.kqlisten.support.TestBackend;
 
 /**
  * The whole application on ephemeral ports (HTTP and one listener 'it' on 127.0.0.1), with a
  * bounded JDK HTTP client for its actuator endpoints.
  */
-public final class MonitoredApp implements AutoCloseable {
+final class MonitoredApp implements AutoCloseable {
 
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -31,22 +28,12 @@ public final class MonitoredApp implements AutoCloseable {
     }
 
     /**
-     * Starts the application. Arguments are command-line arguments, which win over
-     * application.yml.
+     * Starts the application as {@link KqlistenApplicationIntegrationTests#start} does, with
+     * {@code extra} (may be null) as another source. Arguments are command-line arguments,
+     * which win over application.yml.
      */
-    public static MonitoredApp start(TestBackend backend, List<Class<?>> sources, String... moreArgs) {
-        backend.assumeAvailable();
-        List<String> args = new ArrayList<>();
-        backend.springProperties().forEach((p) -> args.add("--" + p));
-        args.add("--server.port=0");
-        args.add("--kqlisten.logging.enabled=false");
-        args.add("--kqlisten.listeners[0].name=it");
-        args.add("--kqlisten.listeners[0].address=127.0.0.1");
-        args.add("--kqlisten.listeners[0].port=0");
-        args.addAll(List.of(moreArgs));
-        SpringApplicationBuilder builder = new SpringApplicationBuilder(KqlistenApplication.class);
-        sources.forEach(builder::sources);
-        return new MonitoredApp(builder.run(args.toArray(String[]::new)));
+    static MonitoredApp start(TestBackend backend, Class<?> extra, String... moreArgs) {
+        return new MonitoredApp(KqlistenApplicationIntegrationTests.start(backend, 0, extra, moreArgs));
     }
 
     public ConfigurableApplicationContext context() {
