@@ -42,9 +42,10 @@ public class KqlistenConfiguration {
 
     @Bean
     PollerLifecycle kqlistenPollerLifecycle(KqlistenProperties properties, ApplicationEventBridge bridge,
-            ApplicationEventPublisher publisher, ObjectProvider<PollerFactory> factory, Environment environment) {
+            ApplicationEventPublisher publisher, ObjectProvider<PollerFactory> factory,
+            ObjectProvider<PollerObservers> observers, Environment environment) {
         PollerLifecycle lifecycle = new PollerLifecycle(properties, bridge, publisher,
-                factory.getIfAvailable(() -> PollerFactory.NATIVE));
+                factory.getIfAvailable(() -> PollerFactory.NATIVE), observers.getIfAvailable(() -> PollerObservers.NONE));
         // Boot's server.shutdown (graceful by default) decides whether connections are drained.
         lifecycle.setGracefulShutdown(!"immediate".equalsIgnoreCase(environment.getProperty("server.shutdown")));
         return lifecycle;

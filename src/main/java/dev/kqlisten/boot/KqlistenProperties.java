@@ -74,6 +74,8 @@ public class KqlistenProperties implements Validator {
     @Valid
     private final Logging logging = new Logging();
 
+    private final Health health = new Health();
+
     /**
      * The listeners, one poller thread each. Unset means a single listener named 'default'
      * on 0.0.0.0:1815; a configured list replaces it.
@@ -120,6 +122,10 @@ public class KqlistenProperties implements Validator {
         return this.logging;
     }
 
+    public Health getHealth() {
+        return this.health;
+    }
+
     public List<Listener> getListeners() {
         return this.listeners;
     }
@@ -151,6 +157,10 @@ public class KqlistenProperties implements Validator {
         }
         if (this.shutdownTimeout == null || this.shutdownTimeout.isNegative()) {
             errors.rejectValue("shutdown-timeout", "range", "must not be negative");
+        }
+        Duration stall = this.health.getStallThreshold();
+        if (stall == null || stall.isNegative() || stall.isZero()) {
+            errors.rejectValue("health.stall-threshold", "range", "must be positive");
         }
         Map<String, Integer> names = new HashMap<>();
         Map<InetSocketAddress, Integer> endpoints = new HashMap<>();
@@ -257,6 +267,25 @@ public class KqlistenProperties implements Validator {
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+
+    }
+
+    /** Settings of the health indicator of each listener. */
+    public static class Health {
+
+        /**
+         * How long a poller may spend handling one batch of events (listeners included) before
+         * its listener's health is DOWN as stalled; the loop then accepts and reads nothing.
+         */
+        private Duration stallThreshold = Duration.ofSeconds(10);
+
+        public Duration getStallThreshold() {
+            return this.stallThreshold;
+        }
+
+        public void setStallThreshold(Duration stallThreshold) {
+            this.stallThreshold = stallThreshold;
         }
 
     }

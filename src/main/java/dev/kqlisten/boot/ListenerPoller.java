@@ -1,8 +1,13 @@
 package dev.kqlisten.boot;
 
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
+import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.connection.ConnectionSnapshot;
 import dev.kqlisten.poller.Poller;
+import dev.kqlisten.poller.PollerObserver;
 import dev.kqlisten.poller.PollerStats;
 
 /**
@@ -25,6 +30,15 @@ interface ListenerPoller extends Runnable {
     void closeUnstarted();
 
     PollerStats stats();
+
+    /** Sets the iteration observer; before {@link #run()}. */
+    void observe(PollerObserver observer);
+
+    /** The open connections, taken on the loop thread; empty once stopped. Any thread. */
+    CompletableFuture<List<ConnectionSnapshot>> connections();
+
+    /** Closes connection {@code id} on the loop thread; completes with whether it was open here. */
+    CompletableFuture<Boolean> close(long id, CloseReason reason);
 
     static ListenerPoller of(Poller poller) {
         return new ListenerPoller() {
@@ -62,6 +76,21 @@ interface ListenerPoller extends Runnable {
             @Override
             public PollerStats stats() {
                 return poller.stats();
+            }
+
+            @Override
+            public void observe(PollerObserver observer) {
+                poller.observe(observer);
+            }
+
+            @Override
+            public CompletableFuture<List<ConnectionSnapshot>> connections() {
+                return poller.connections();
+            }
+
+            @Override
+            public CompletableFuture<Boolean> close(long id, CloseReason reason) {
+                return poller.close(id, reason);
             }
 
         };

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -21,6 +22,8 @@ import dev.kqlisten.boot.diagnostics.TcpBindException;
 import dev.kqlisten.boot.diagnostics.TcpPortInUseException;
 import dev.kqlisten.boot.event.TcpListenerStartedEvent;
 import dev.kqlisten.boot.event.TcpListenerStoppedEvent;
+import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.connection.ConnectionSnapshot;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.poller.PollerConfig;
@@ -58,6 +61,8 @@ public class PollerLifecycle implements SmartLifecycle {
     /** How long, beyond a graceful drain, a poller may take to close what is left and end. */
     private static final Duration JOIN_MARGIN = Duration.ofSeconds(5);
 
+    private final PollerObservers observers;
+
     private final Object monitor = new Object();
 
     /** Whether stopping drains connections ({@code server.shutdown=graceful}) or closes them at once. */
@@ -68,15 +73,16 @@ public class PollerLifecycle implements SmartLifecycle {
 
     public PollerLifecycle(KqlistenProperties properties, PollerListener pollerListener,
             ApplicationEventPublisher publisher) {
-        this(properties, pollerListener, publisher, PollerFactory.NATIVE);
+        this(properties, pollerListener, publisher, PollerFactory.NATIVE, PollerObservers.NONE);
     }
 
     PollerLifecycle(KqlistenProperties properties, PollerListener pollerListener, ApplicationEventPublisher publisher,
-            PollerFactory factory) {
+            PollerFactory factory, PollerObservers observers) {
         this.properties = properties;
         this.pollerListener = pollerListener;
         this.publisher = publisher;
         this.factory = factory;
+        this.observers = observers;
     }
 
     @Override
@@ -127,6 +133,7 @@ public class PollerLifecycle implements SmartLifecycle {
             for (int i = 0; i < opened.size(); i++) {
                 ListenerPoller poller = opened.get(i);
                 String name = listeners.get(i).getName();
+                poller.observe(this.observers.starting(name, poller.stats()));
                 Thread thread = new Thread(poller, "kqlisten-poller-" + (i + 1));
                 thread.setDaemon(false);
                 thread.setUncaughtExceptionHandler((t, ex) -> logger.error(
@@ -246,6 +253,30 @@ public class PollerLifecycle implements SmartLifecycle {
             .map((r) -> new TcpListenerInfo(r.name(), r.address(), r.backend(), r.thread().getName(),
                     r.thread().isAlive(), r.poller().stats()))
             .toList();
+    }
+
+    /**
+     * The open connections of the running listener {@code listenerName}, taken on its poller
+     * thread; completes empty when no such listener runs.
+     */
+    public CompletableFuture<List<ConnectionSnapshot>> connections(String listenerName) {
+        return this.running.stream()
+            .filter((r) -> r.name().equals(listenerName))
+            .findFirst()
+            .map((r) -> r.poller().connections())
+            .orElseGet(() -> CompletableFuture.completedFuture(List.of()));
+    }
+
+    /**
+     * Closes connection {@code id} with {@link CloseReason#OPERATOR} on whichever poller owns it;
+     * completes with whether one did. Ids are unique in the JVM, so at most one poller matches.
+     */
+    public CompletableFuture<Boolean> closeConnection(long id) {
+        List<CompletableFuture<Boolean>> attempts = this.running.stream()
+            .map((r) -> r.poller().close(id, CloseReason.OPERATOR))
+            .toList();
+        return CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new))
+            .thenApply((done) -> attempts.stream().anyMatch(CompletableFuture::join));
     }
 
     /** The bound port of each running listener, by name, in configuration order. */

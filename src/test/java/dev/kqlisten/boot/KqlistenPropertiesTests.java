@@ -1,6 +1,7 @@
 package dev.kqlisten.boot;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -119,6 +120,7 @@ class KqlistenPropertiesTests {
             kqlisten.listeners[0].name              | Bad_Name   | kqlisten.listeners[0].name              | must contain only lowercase letters, digits and '-'
             kqlisten.listeners[0].backlog           | -1         | kqlisten.listeners[0].backlog           | must be 0 (OS maximum) or positive
             kqlisten.shutdown-timeout               | -1s        | kqlisten.shutdown-timeout               | must not be negative
+            kqlisten.health.stall-threshold         | 0s         | kqlisten.health.stall-threshold         | must be positive
             kqlisten.listeners[0].read-buffer-size  | 0B         | kqlisten.listeners[0].read-buffer-size  | must be between 1B and 16MB
             kqlisten.listeners[0].read-buffer-size  | 17MB       | kqlisten.listeners[0].read-buffer-size  | must be between 1B and 16MB
             """)
@@ -154,6 +156,14 @@ class KqlistenPropertiesTests {
             .withPropertyValues("kqlisten.listeners[0].name=a", "kqlisten.listeners[0].port=0",
                     "kqlisten.listeners[1].name=b", "kqlisten.listeners[1].port=0")
             .run((context) -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void stallThresholdDefaultsToTenSecondsAndBinds() {
+        assertThat(new KqlistenProperties().getHealth().getStallThreshold()).isEqualTo(Duration.ofSeconds(10));
+        this.runner.withPropertyValues("kqlisten.health.stall-threshold=250ms")
+            .run((context) -> assertThat(context.getBean(KqlistenProperties.class).getHealth().getStallThreshold())
+                .isEqualTo(Duration.ofMillis(250)));
     }
 
     @Test

@@ -1,8 +1,11 @@
 package dev.kqlisten.boot;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +23,9 @@ import dev.kqlisten.boot.diagnostics.TcpPortInUseException;
 import dev.kqlisten.boot.event.TcpEvent;
 import dev.kqlisten.boot.event.TcpListenerStartedEvent;
 import dev.kqlisten.boot.event.TcpListenerStoppedEvent;
+import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.connection.ConnectionInfo;
+import dev.kqlisten.connection.ConnectionSnapshot;
 import dev.kqlisten.nativeio.Backend;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.NativeIoException;
@@ -27,6 +33,7 @@ import dev.kqlisten.nativeio.NativeTransportUnavailableException;
 import dev.kqlisten.nativeio.TransportOptions;
 import dev.kqlisten.poller.PollerConfig;
 import dev.kqlisten.poller.PollerListener;
+import dev.kqlisten.poller.PollerObserver;
 import dev.kqlisten.poller.PollerStats;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -180,6 +187,44 @@ class PollerLifecycleTests {
         });
     }
 
+    // Metrics must see each poller, and feed its loop, before the loop's first iteration.
+    @Test
+    void observersAreToldAboutEveryPollerBeforeItsThreadStarts() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        PollerObserver observer = (events, nanos) -> {
+        };
+        this.runner.withBean(PollerObservers.class, () -> (name, stats) -> {
+            FakePoller poller = this.factory.opened.stream().filter((p) -> p.config.listenerName().equals(name))
+                .findFirst()
+                .orElseThrow();
+            seen.add(name + (poller.stats == stats) + (poller.thread == null));
+            return observer;
+        }).withPropertyValues("kqlisten.listeners[0].name=a", "kqlisten.listeners[1].name=b",
+                "kqlisten.listeners[1].port=7002").run((context) -> {
+                    assertThat(seen).containsExactly("atruetrue", "btruetrue");
+                    assertThat(this.factory.opened).allMatch((poller) -> poller.observer == observer);
+                });
+    }
+
+    @Test
+    void connectionsAreAskedOfTheNamedListenerAndCloseGoesToEveryPollerAsOperator() {
+        this.runner.withPropertyValues("kqlisten.listeners[0].name=a", "kqlisten.listeners[1].name=b",
+                "kqlisten.listeners[1].port=7002").run((context) -> {
+                    PollerLifecycle lifecycle = context.getBean(PollerLifecycle.class);
+                    FakePoller b = this.factory.opened.get(1);
+                    ConnectionSnapshot snapshot = new ConnectionSnapshot(new ConnectionInfo(42, "b",
+                            new InetSocketAddress("127.0.0.1", 50000), b.address, Instant.now()), 7, Duration.ZERO);
+                    b.connections = List.of(snapshot);
+                    assertThat(lifecycle.connections("b").get(5, TimeUnit.SECONDS)).containsExactly(snapshot);
+                    assertThat(lifecycle.connections("a").get(5, TimeUnit.SECONDS)).isEmpty();
+                    assertThat(lifecycle.connections("nope").get(5, TimeUnit.SECONDS)).isEmpty();
+                    assertThat(lifecycle.closeConnection(42).get(5, TimeUnit.SECONDS)).isTrue();
+                    assertThat(lifecycle.closeConnection(43).get(5, TimeUnit.SECONDS)).isFalse();
+                    assertThat(b.closeRequests).containsExactly("42 OPERATOR", "43 OPERATOR");
+                    assertThat(this.factory.opened.get(0).closeRequests).containsExactly("42 OPERATOR", "43 OPERATOR");
+                });
+    }
+
     @Test
     void loggingListenerCanBeSwitchedOff() {
         this.runner.withPropertyValues("kqlisten.logging.enabled=false")
@@ -233,6 +278,14 @@ class PollerLifecycleTests {
 
         volatile boolean closedUnstarted;
 
+        final PollerStats stats = new PollerStats();
+
+        volatile PollerObserver observer;
+
+        volatile List<ConnectionSnapshot> connections = List.of();
+
+        final List<String> closeRequests = new CopyOnWriteArrayList<>();
+
         FakePoller(PollerConfig config, TransportOptions options, InetSocketAddress address,
                 boolean ignoreShutdown) {
             this.config = config;
@@ -282,7 +335,23 @@ class PollerLifecycleTests {
 
         @Override
         public PollerStats stats() {
-            return new PollerStats();
+            return this.stats;
+        }
+
+        @Override
+        public void observe(PollerObserver observer) {
+            this.observer = observer;
+        }
+
+        @Override
+        public CompletableFuture<List<ConnectionSnapshot>> connections() {
+            return CompletableFuture.completedFuture(this.connections);
+        }
+
+        @Override
+        public CompletableFuture<Boolean> close(long id, CloseReason reason) {
+            this.closeRequests.add(id + " " + reason);
+            return CompletableFuture.completedFuture(this.connections.stream().anyMatch((c) -> c.info().id() == id));
         }
 
     }

@@ -1,0 +1,111 @@
+package dev.kqlisten.boot.actuate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+import dev.kqlisten.boot.PollerLifecycle;
+import dev.kqlisten.boot.TcpListenerInfo;
+import dev.kqlisten.connection.ConnectionSnapshot;
+
+/**
+ * {@code /actuator/kqlisten}: the listeners of {@link PollerLifecycle} with their connections,
+ * one connection by id, and closing one by id. Closing is a delete operation, so it is off
+ * under the default access ({@link Access#READ_ONLY}) until
+ * {@code management.endpoint.kqlisten.access=unrestricted} grants it.
+ * <p>
+ * Connection snapshots are taken on each poller thread; a poller stuck in a slow listener
+ * cannot answer, so each wait is bounded by {@link #POLLER_ANSWER_TIMEOUT}.
+ */
+@Endpoint(id = "kqlisten", defaultAccess = Access.READ_ONLY)
+public class KqlistenEndpoint {
+
+    static final Duration POLLER_ANSWER_TIMEOUT = Duration.ofSeconds(2);
+
+    private final PollerLifecycle lifecycle;
+
+    private final Duration stallThreshold;
+
+    public KqlistenEndpoint(PollerLifecycle lifecycle, Duration stallThreshold) {
+        this.lifecycle = lifecycle;
+        this.stallThreshold = stallThreshold;
+    }
+
+    @ReadOperation
+    public ListenersDescriptor listeners() {
+        long now = System.nanoTime();
+        List<ListenerDescriptor> listeners = new ArrayList<>();
+        for (TcpListenerInfo info : this.lifecycle.getListeners()) {
+            ListenerState state = ListenerState.of(info.name(), info, this.stallThreshold, now);
+            List<ConnectionDescriptor> connections = await(this.lifecycle.connections(info.name())).stream()
+                .map(ConnectionDescriptor::of)
+                .toList();
+            listeners.add(ListenerDescriptor.of(info, state, connections));
+        }
+        return new ListenersDescriptor(listeners);
+    }
+
+    /** One open connection; 404 when no listener has it. */
+    @ReadOperation
+    public ConnectionDescriptor connection(@Selector long id) {
+        for (TcpListenerInfo info : this.lifecycle.getListeners()) {
+            for (ConnectionSnapshot snapshot : await(this.lifecycle.connections(info.name()))) {
+                if (snapshot.info().id() == id) {
+                    return ConnectionDescriptor.of(snapshot);
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Closes a connection with reason OPERATOR; {@code closed} is false when no listener had it
+     * open (a delete operation answers 204, not 404, for a null result).
+     */
+    @DeleteOperation
+    public CloseResult close(@Selector long id) {
+        return new CloseResult(id, await(this.lifecycle.closeConnection(id)));
+    }
+
+    private static <T> T await(CompletableFuture<T> answer) {
+        try {
+            return answer.get(POLLER_ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (TimeoutException ex) {
+            throw new IllegalStateException("A poller did not answer within " + POLLER_ANSWER_TIMEOUT.toMillis()
+                    + " ms; it is probably stuck in an event listener (see /actuator/health)", ex);
+        }
+        catch (ExecutionException ex) {
+            throw new IllegalStateException(ex.getCause());
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for a poller", ex);
+        }
+    }
+
+    /** The response of {@link #listeners()}. */
+    public record ListenersDescriptor(List<ListenerDescriptor> listeners) implements OperationResponseBody {
+    }
+
+    /**
+     * The response of {@link #close(long)}.
+     *
+     * @param id the connection id asked for
+     * @param closed whether it was open and is now closed
+     */
+    public record CloseResult(long id, boolean closed) implements OperationResponseBody {
+    }
+
+}

@@ -1,0 +1,41 @@
+package dev.kqlisten.boot.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.kqlisten.boot.TcpListenerInfo;
+import dev.kqlisten.poller.PollerStats;
+
+/**
+ * One listener in the {@code kqlisten} endpoint: where it is bound, its state, its counters
+ * since it started, and its open connections.
+ *
+ * @param name the listener's name
+ * @param address the bound address
+ * @param port the bound port
+ * @param backend {@code kqueue} or {@code epoll}
+ * @param state RUNNING, STALLED, DEAD or STOPPED
+ * @param reason why it is not RUNNING, or {@code null}
+ * @param activeConnections open connections
+ * @param totals counters since the listener (re)started
+ * @param connections its open connections
+ */
+public record ListenerDescriptor(String name, String address, int port, String backend, String state, String reason,
+        int activeConnections, Map<String, Long> totals, List<ConnectionDescriptor> connections) {
+
+    static ListenerDescriptor of(TcpListenerInfo info, ListenerState state, List<ConnectionDescriptor> connections) {
+        PollerStats stats = info.stats();
+        Map<String, Long> totals = new LinkedHashMap<>();
+        totals.put("accepted", stats.accepted());
+        totals.put("closed", stats.closed());
+        totals.put("bytesRead", stats.bytesRead());
+        totals.put("reads", stats.reads());
+        totals.put("acceptErrors", stats.acceptErrors());
+        totals.put("loopFailures", stats.loopFailures());
+        return new ListenerDescriptor(info.name(), info.address().getAddress().getHostAddress(),
+                info.address().getPort(), info.backend(), state.name(), state.reason(), stats.activeConnections(),
+                totals, connections);
+    }
+
+}

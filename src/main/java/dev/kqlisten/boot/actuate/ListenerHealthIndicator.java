@@ -1,0 +1,63 @@
+package dev.kqlisten.boot.actuate;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+import dev.kqlisten.boot.PollerLifecycle;
+import dev.kqlisten.boot.TcpListenerInfo;
+import dev.kqlisten.poller.PollerStats;
+
+/**
+ * Health of one listener of {@link PollerLifecycle}: UP while it runs, its poller thread is
+ * alive and the loop is waiting or has been handling its current batch for less than
+ * {@code kqlisten.health.stall-threshold}; DOWN with a reason otherwise. Idle time is not a
+ * fault: a loop with nothing to do waits without a timeout.
+ */
+class ListenerHealthIndicator extends AbstractHealthIndicator {
+
+    private final String listenerName;
+
+    private final PollerLifecycle lifecycle;
+
+    private final Duration stallThreshold;
+
+    private final String backendChoice;
+
+    private final LongSupplier nanoClock;
+
+    ListenerHealthIndicator(String listenerName, PollerLifecycle lifecycle, Duration stallThreshold,
+            String backendChoice, LongSupplier nanoClock) {
+        super("Health check of kqlisten listener '" + listenerName + "' failed");
+        this.listenerName = listenerName;
+        this.lifecycle = lifecycle;
+        this.stallThreshold = stallThreshold;
+        this.backendChoice = backendChoice;
+        this.nanoClock = nanoClock;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        long now = this.nanoClock.getAsLong();
+        TcpListenerInfo info = ListenerState.find(this.lifecycle.getListeners(), this.listenerName);
+        ListenerState state = ListenerState.of(this.listenerName, info, this.stallThreshold, now);
+        builder.status(state.serving() ? "UP" : "DOWN").withDetail("state", state.name());
+        if (state.reason() != null) {
+            builder.withDetail("reason", state.reason());
+        }
+        builder.withDetail("backendChoice", this.backendChoice);
+        if (info != null) {
+            PollerStats stats = info.stats();
+            builder.withDetail("backend", info.backend())
+                .withDetail("address", info.address().getAddress().getHostAddress())
+                .withDetail("port", info.address().getPort())
+                .withDetail("thread", info.threadName())
+                .withDetail("activeConnections", stats.activeConnections())
+                .withDetail("lastIterationAgeMillis", Duration.ofNanos(now - stats.lastWakeNanos()).toMillis())
+                .withDetail("loopFailures", stats.loopFailures());
+        }
+    }
+
+}

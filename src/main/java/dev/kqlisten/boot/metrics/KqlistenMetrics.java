@@ -1,0 +1,140 @@
+package dev.kqlisten.boot.metrics;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import dev.kqlisten.boot.PollerObservers;
+import dev.kqlisten.boot.event.EventListenerFailureCounter;
+import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.nativeio.Errno;
+import dev.kqlisten.poller.PollerObserver;
+import dev.kqlisten.poller.PollerStats;
+
+/**
+ * Binds the {@link KqlistenMeters} of every configured listener to a registry: function
+ * counters and gauges read the {@link PollerStats} of the listener's pollers from the scraping
+ * thread, and the loop feeds only a distribution summary and a timer registered here, once per
+ * iteration. Nothing in the loop looks a meter up.
+ */
+public class KqlistenMetrics implements MeterBinder, PollerObservers {
+
+    /** The errnos accept(2) reports for a listener in trouble; any other is tagged OTHER. */
+    static final List<Errno> ACCEPT_ERRNOS = List.of(Errno.EMFILE, Errno.ENFILE, Errno.ENOBUFS, Errno.EBADF,
+            Errno.EINVAL);
+
+    private final Map<String, ListenerStats> listeners = new LinkedHashMap<>();
+
+    private final EventListenerFailureCounter listenerFailures;
+
+    /**
+     * @param listenerNames the configured listeners; their meters exist from the start, at 0
+     * @param listenerFailures the application-wide count of failed event listeners
+     */
+    public KqlistenMetrics(List<String> listenerNames, EventListenerFailureCounter listenerFailures) {
+        listenerNames.forEach((name) -> this.listeners.put(name, new ListenerStats()));
+        this.listenerFailures = listenerFailures;
+    }
+
+    @Override
+    public PollerObserver starting(String listenerName, PollerStats stats) {
+        ListenerStats listener = this.listeners.get(listenerName);
+        if (listener == null) {
+            return PollerObserver.NONE;
+        }
+        listener.started(stats);
+        return listener;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        this.listeners.forEach((name, listener) -> bind(registry, Tags.of(KqlistenMeters.LISTENER, name), listener));
+        FunctionCounter.builder(KqlistenMeters.EVENT_LISTENER_FAILURES.meterName(), this, KqlistenMetrics::failures)
+            .description(KqlistenMeters.EVENT_LISTENER_FAILURES.description())
+            .register(registry);
+    }
+
+    private double failures() {
+        double pollerLevel = 0;
+        for (ListenerStats listener : this.listeners.values()) {
+            pollerLevel += listener.total(PollerStats::listenerFailures);
+        }
+        return this.listenerFailures.count() + pollerLevel;
+    }
+
+    private void bind(MeterRegistry registry, Tags tags, ListenerStats listener) {
+        gauge(registry, KqlistenMeters.ACTIVE_CONNECTIONS, tags, listener, (l) -> current(l, PollerStats::activeConnections));
+        counter(registry, KqlistenMeters.ACCEPTED_CONNECTIONS, tags, listener, PollerStats::accepted);
+        for (CloseReason reason : CloseReason.values()) {
+            counter(registry, KqlistenMeters.CLOSED_CONNECTIONS, tags.and(KqlistenMeters.REASON, reason.name()),
+                    listener, (s) -> s.closed(reason));
+        }
+        counter(registry, KqlistenMeters.RECEIVED, tags, listener, PollerStats::bytesRead);
+        counter(registry, KqlistenMeters.READS, tags, listener, PollerStats::reads);
+        // The bridge publishes one event per poller callback: opened per accept, data per read,
+        // peer-closed before every PEER_CLOSED close, closed per close.
+        published(registry, tags, listener, "opened", PollerStats::accepted);
+        published(registry, tags, listener, "data", PollerStats::reads);
+        published(registry, tags, listener, "peer-closed", (s) -> s.closed(CloseReason.PEER_CLOSED));
+        published(registry, tags, listener, "closed", PollerStats::closed);
+        for (Errno errno : ACCEPT_ERRNOS) {
+            counter(registry, KqlistenMeters.ACCEPT_ERRORS, tags.and(KqlistenMeters.ERRNO, errno.name()), listener,
+                    (s) -> s.acceptErrors(errno));
+        }
+        counter(registry, KqlistenMeters.ACCEPT_ERRORS, tags.and(KqlistenMeters.ERRNO, "OTHER"), listener,
+                KqlistenMetrics::otherAcceptErrors);
+        counter(registry, KqlistenMeters.POLLER_WAKEUPS, tags, listener, PollerStats::wakeups);
+        counter(registry, KqlistenMeters.POLLER_ITERATIONS, tags, listener, PollerStats::loopIterations);
+        counter(registry, KqlistenMeters.POLLER_FAILURES, tags, listener, PollerStats::loopFailures);
+        gauge(registry, KqlistenMeters.POLLER_DISPATCH_ACTIVE, tags, listener, ListenerStats::dispatchActiveSeconds);
+        gauge(registry, KqlistenMeters.POLLER_LAST_ITERATION_AGE, tags, listener,
+                ListenerStats::lastIterationAgeSeconds);
+        listener.bindIterationMeters(registry, tags);
+    }
+
+    private static long otherAcceptErrors(PollerStats stats) {
+        long listed = 0;
+        for (Errno errno : ACCEPT_ERRNOS) {
+            listed += stats.acceptErrors(errno);
+        }
+        return stats.acceptErrors() - listed;
+    }
+
+    private static double current(ListenerStats listener, ToLongFunction<PollerStats> value) {
+        PollerStats stats = listener.current();
+        return (stats != null) ? value.applyAsLong(stats) : 0;
+    }
+
+    private static void published(MeterRegistry registry, Tags tags, ListenerStats listener, String event,
+            ToLongFunction<PollerStats> count) {
+        counter(registry, KqlistenMeters.PUBLISHED_EVENTS, tags.and(KqlistenMeters.EVENT, event), listener, count);
+    }
+
+    private static void counter(MeterRegistry registry, KqlistenMeters meter, Tags tags, ListenerStats listener,
+            ToLongFunction<PollerStats> count) {
+        FunctionCounter.builder(meter.meterName(), listener, (l) -> l.total(count))
+            .description(meter.description())
+            .baseUnit(meter.baseUnit())
+            .tags(tags)
+            .register(registry);
+    }
+
+    private static void gauge(MeterRegistry registry, KqlistenMeters meter, Tags tags, ListenerStats listener,
+            ToDoubleFunction<ListenerStats> value) {
+        Gauge.builder(meter.meterName(), listener, value)
+            .description(meter.description())
+            .baseUnit(meter.baseUnit())
+            .tags(tags)
+            .strongReference(true)
+            .register(registry);
+    }
+
+}

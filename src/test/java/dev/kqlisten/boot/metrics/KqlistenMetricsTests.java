@@ -1,0 +1,203 @@
+package dev.kqlisten.boot.metrics;
+
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.kqlisten.boot.event.EventListenerFailureCounter;
+import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.connection.ConnectionInfo;
+import dev.kqlisten.nativeio.ListenSpec;
+import dev.kqlisten.nativeio.Multiplexers;
+import dev.kqlisten.poller.Poller;
+import dev.kqlisten.poller.PollerConfig;
+import dev.kqlisten.poller.PollerListener;
+import dev.kqlisten.support.TestBackend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every meter of {@link KqlistenMetrics}, looked up by name and tags in a
+ * {@link SimpleMeterRegistry}, after known traffic through a real poller on each backend: what
+ * Prometheus and the README table rely on.
+ */
+@Tag("kqueue")
+@Timeout(120)
+class KqlistenMetricsTests {
+
+    private static final int BYTES = 1000;
+
+    static List<TestBackend> backends() {
+        return TestBackend.all();
+    }
+
+    @Test
+    void metersExistAtZeroBeforeTheListenerStarts() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        new KqlistenMetrics(List.of("a", "b"), new EventListenerFailureCounter()).bindTo(registry);
+        for (String name : List.of("a", "b")) {
+            assertThat(registry.get("kqlisten.accepted.connections").tag("listener", name).functionCounter().count())
+                .isZero();
+            assertThat(registry.get("kqlisten.active.connections").tag("listener", name).gauge().value()).isZero();
+            assertThat(registry.get("kqlisten.poller.last.iteration.age").tag("listener", name).gauge().value())
+                .isNaN();
+        }
+        assertThat(registry.get("kqlisten.closed.connections").tag("listener", "a").functionCounters())
+            .hasSize(CloseReason.values().length);
+        assertThat(registry.get("kqlisten.event.listener.failures").functionCounter().getId().getTags()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void everyMeterCountsKnownTraffic(TestBackend backend) throws Exception {
+        backend.assumeAvailable();
+        MeterRegistry registry = new SimpleMeterRegistry();
+        KqlistenMetrics metrics = new KqlistenMetrics(List.of("it"), new EventListenerFailureCounter());
+        metrics.bindTo(registry);
+        Events events = new Events();
+        Poller poller = Poller.open(new PollerConfig("it", new ListenSpec(InetAddress.getLoopbackAddress(), 0, 0, true,
+                false, false), 64 * 1024), Multiplexers.open(backend.options(64, 64 * 1024)), 64, events);
+        poller.observe(metrics.starting("it", poller.stats()));
+        Thread thread = new Thread(poller, "kqlisten-poller-it");
+        thread.start();
+        try {
+            int port = poller.localAddress().getPort();
+            // Two connections send BYTES each and half-close (PEER_CLOSED), one resets (RESET) and
+            // one is closed by an operator after its bytes arrived (OPERATOR).
+            try (Socket a = new Socket(InetAddress.getLoopbackAddress(), port);
+                    Socket b = new Socket(InetAddress.getLoopbackAddress(), port);
+                    Socket reset = new Socket(InetAddress.getLoopbackAddress(), port);
+                    Socket operator = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                for (int i = 0; i < 4; i++) {
+                    events.take("opened");
+                }
+                assertThat(gauge(registry, "kqlisten.active.connections")).isEqualTo(4);
+                operator.getOutputStream().write(new byte[BYTES]);
+                long operatorId = events.awaitBytes(BYTES);
+                assertThat(poller.close(operatorId, CloseReason.OPERATOR).get(30, TimeUnit.SECONDS)).isTrue();
+                events.take("closed:OPERATOR");
+                for (Socket client : List.of(a, b)) {
+                    client.getOutputStream().write(new byte[BYTES]);
+                    client.shutdownOutput();
+                }
+                events.take("closed:PEER_CLOSED");
+                events.take("closed:PEER_CLOSED");
+                reset.setSoLinger(true, 0);
+                reset.close();
+                events.take("closed:RESET");
+            }
+            assertThat(counter(registry, "kqlisten.accepted.connections", Tags.empty())).isEqualTo(4);
+            assertThat(counter(registry, "kqlisten.closed.connections", Tags.of("reason", "PEER_CLOSED"))).isEqualTo(2);
+            assertThat(counter(registry, "kqlisten.closed.connections", Tags.of("reason", "RESET"))).isEqualTo(1);
+            assertThat(counter(registry, "kqlisten.closed.connections", Tags.of("reason", "OPERATOR"))).isEqualTo(1);
+            assertThat(counter(registry, "kqlisten.closed.connections", Tags.of("reason", "ERROR"))).isZero();
+            assertThat(gauge(registry, "kqlisten.active.connections")).isZero();
+            assertThat(counter(registry, "kqlisten.received", Tags.empty())).isEqualTo(3 * BYTES);
+            assertThat(registry.get("kqlisten.received").functionCounter().getId().getBaseUnit()).isEqualTo("bytes");
+            assertThat(counter(registry, "kqlisten.reads", Tags.empty())).isEqualTo(events.reads);
+            assertThat(counter(registry, "kqlisten.published.events", Tags.of("event", "opened"))).isEqualTo(4);
+            assertThat(counter(registry, "kqlisten.published.events", Tags.of("event", "data"))).isEqualTo(events.reads);
+            assertThat(counter(registry, "kqlisten.published.events", Tags.of("event", "peer-closed"))).isEqualTo(2);
+            assertThat(counter(registry, "kqlisten.published.events", Tags.of("event", "closed"))).isEqualTo(4);
+            assertThat(counter(registry, "kqlisten.accept.errors", Tags.of("errno", "OTHER"))).isZero();
+            assertThat(counter(registry, "kqlisten.accept.errors", Tags.of("errno", "EMFILE"))).isZero();
+            // The operator's close request woke the loop from another thread.
+            assertThat(counter(registry, "kqlisten.poller.wakeups", Tags.empty())).isGreaterThanOrEqualTo(1);
+            double iterations = counter(registry, "kqlisten.poller.iterations", Tags.empty());
+            assertThat(iterations).isGreaterThanOrEqualTo(4);
+            assertThat(counter(registry, "kqlisten.poller.failures", Tags.empty())).isZero();
+            // The observer runs after the iteration's counters, so it may trail by the current one.
+            assertThat(registry.get("kqlisten.poller.events").tag("listener", "it").summary().count())
+                .isBetween((long) iterations - 1, (long) iterations);
+            assertThat(registry.get("kqlisten.poller.events").summary().totalAmount()).isPositive();
+            assertThat(registry.get("kqlisten.poller.dispatch").timer().count())
+                .isBetween((long) iterations - 1, (long) iterations);
+            assertThat(gauge(registry, "kqlisten.poller.dispatch.active")).isGreaterThanOrEqualTo(0);
+            assertThat(gauge(registry, "kqlisten.poller.last.iteration.age")).isBetween(0.0, 60.0);
+            assertThat(registry.get("kqlisten.event.listener.failures").functionCounter().count()).isZero();
+        }
+        finally {
+            poller.shutdown();
+            thread.join(30_000);
+        }
+        assertThat(thread.isAlive()).isFalse();
+        // Totals stay monotonic across a restart: a new poller of the same listener adds to them.
+        metrics.starting("it", new dev.kqlisten.poller.PollerStats());
+        assertThat(counter(registry, "kqlisten.accepted.connections", Tags.empty())).isEqualTo(4);
+        assertThat(gauge(registry, "kqlisten.active.connections")).isZero();
+    }
+
+    private static double counter(MeterRegistry registry, String name, Tags tags) {
+        return registry.get(name).tag("listener", "it").tags(tags).functionCounter().count();
+    }
+
+    private static double gauge(MeterRegistry registry, String name) {
+        return registry.get(name).tag("listener", "it").gauge().value();
+    }
+
+    /** Poller callbacks as strings, for the test thread to wait on. */
+    static final class Events implements PollerListener {
+
+        private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+
+        volatile long reads;
+
+        private volatile long bytes;
+
+        private volatile long lastReadId;
+
+        @Override
+        public void opened(ConnectionInfo connection) {
+            this.queue.add("opened");
+        }
+
+        @Override
+        public void read(ConnectionInfo connection, byte[] data) {
+            this.reads++;
+            this.lastReadId = connection.id();
+            this.bytes += data.length;
+            this.queue.add("read");
+        }
+
+        @Override
+        public void peerClosed(ConnectionInfo connection) {
+        }
+
+        @Override
+        public void closed(ConnectionInfo connection, CloseReason reason, String error) {
+            this.queue.add("closed:" + reason);
+        }
+
+        void take(String expected) throws InterruptedException {
+            String event;
+            do {
+                event = this.queue.poll(30, TimeUnit.SECONDS);
+                assertThat(event).as("waiting for " + expected).isNotNull();
+            }
+            while (event.equals("read"));
+            assertThat(event).isEqualTo(expected);
+        }
+
+        /** Waits until {@code total} bytes were read; returns the connection of the last read. */
+        long awaitBytes(long total) throws InterruptedException {
+            while (this.bytes < total) {
+                assertThat(this.queue.poll(30, TimeUnit.SECONDS)).as("waiting for bytes").isEqualTo("read");
+            }
+            return this.lastReadId;
+        }
+
+    }
+
+}
