@@ -22,11 +22,21 @@ public enum KqlistenMeters {
     /** Tagged {@value #REASON}: a {@link dev.kqlisten.connection.CloseReason}, a bounded set. */
     CLOSED_CONNECTIONS("kqlisten.closed.connections", BaseUnits.CONNECTIONS, "Connections closed, by reason"),
 
+    /** Tagged {@value #REASON}: a {@link dev.kqlisten.connection.RejectReason}. */
+    REJECTED_CONNECTIONS("kqlisten.rejected.connections", BaseUnits.CONNECTIONS,
+            "Connections closed at accept because a limit was reached, by reason"),
+
+    /** Gauge: 1 while accepting is paused after EMFILE/ENFILE, else 0. */
+    ACCEPT_PAUSED("kqlisten.accept.paused", null,
+            "Whether accepting is paused because descriptors ran out (1) or not (0)"),
+
+    ACCEPT_PAUSES("kqlisten.accept.pauses", null, "Times accepting was paused because descriptors ran out"),
+
     RECEIVED("kqlisten.received", BaseUnits.BYTES, "Bytes read from connections"),
 
     READS("kqlisten.reads", null, "Read calls that returned bytes"),
 
-    /** Tagged {@value #EVENT}: opened, data, peer-closed, closed. */
+    /** Tagged {@value #EVENT}: opened, data, peer-closed, closed, rejected. */
     PUBLISHED_EVENTS("kqlisten.published.events", BaseUnits.EVENTS,
             "Connection events handed to the application's listeners, by event"),
 

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import dev.kqlisten.boot.PollerObservers;
 import dev.kqlisten.boot.event.EventListenerFailureCounter;
 import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.connection.RejectReason;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.poller.PollerObserver;
 import dev.kqlisten.poller.PollerStats;
@@ -77,6 +78,13 @@ public class KqlistenMetrics implements MeterBinder, PollerObservers {
             counter(registry, KqlistenMeters.CLOSED_CONNECTIONS, tags.and(KqlistenMeters.REASON, reason.name()),
                     listener, (s) -> s.closed(reason));
         }
+        for (RejectReason reason : RejectReason.values()) {
+            counter(registry, KqlistenMeters.REJECTED_CONNECTIONS, tags.and(KqlistenMeters.REASON, reason.name()),
+                    listener, (s) -> s.rejected(reason));
+        }
+        gauge(registry, KqlistenMeters.ACCEPT_PAUSED, tags, listener,
+                (l) -> (l.current() != null && l.current().acceptPaused()) ? 1 : 0);
+        counter(registry, KqlistenMeters.ACCEPT_PAUSES, tags, listener, PollerStats::acceptPauses);
         counter(registry, KqlistenMeters.RECEIVED, tags, listener, PollerStats::bytesRead);
         counter(registry, KqlistenMeters.READS, tags, listener, PollerStats::reads);
         // The bridge publishes one event per poller callback: opened per accept, data per read,
@@ -85,6 +93,7 @@ public class KqlistenMetrics implements MeterBinder, PollerObservers {
         published(registry, tags, listener, "data", PollerStats::reads);
         published(registry, tags, listener, "peer-closed", (s) -> s.closed(CloseReason.PEER_CLOSED));
         published(registry, tags, listener, "closed", PollerStats::closed);
+        published(registry, tags, listener, "rejected", PollerStats::rejected);
         for (Errno errno : ACCEPT_ERRNOS) {
             counter(registry, KqlistenMeters.ACCEPT_ERRORS, tags.and(KqlistenMeters.ERRNO, errno.name()), listener,
                     (s) -> s.acceptErrors(errno));
