@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 
 import dev.kqlisten.poller.Poller;
 import dev.kqlisten.poller.PollerStats;
+import dev.kqlisten.poller.ReadFlowControl;
 
 /**
  * What {@link PollerLifecycle} needs of an opened {@link Poller}; an interface so that tests
@@ -22,6 +23,9 @@ interface ListenerPoller extends Runnable {
     void closeUnstarted();
 
     PollerStats stats();
+
+    /** Suspends and resumes reading connections, for an {@link dev.kqlisten.poller.OrderedDispatcher}. */
+    ReadFlowControl flowControl();
 
     static ListenerPoller of(Poller poller) {
         return new ListenerPoller() {
@@ -54,6 +58,11 @@ interface ListenerPoller extends Runnable {
             @Override
             public PollerStats stats() {
                 return poller.stats();
+            }
+
+            @Override
+            public ReadFlowControl flowControl() {
+                return poller;
             }
 
         };

@@ -136,9 +136,10 @@ public final class OrderedDispatcher implements PollerListener {
         return lane;
     }
 
+    /** Expected while stopping: the executor is shut down while lanes finish their queues. */
     private void rejected(RejectedExecutionException ex) {
         if (this.rejectionLogged.compareAndSet(false, true)) {
-            logger.log(Level.WARNING, "The dispatch executor refused events (shut down?); running them on the "
+            logger.log(Level.DEBUG, "The dispatch executor refused events (shut down); running them on the "
                     + "calling thread so that none is lost", ex);
         }
     }

@@ -28,6 +28,7 @@ import dev.kqlisten.nativeio.TransportOptions;
 import dev.kqlisten.poller.PollerConfig;
 import dev.kqlisten.poller.PollerListener;
 import dev.kqlisten.poller.PollerStats;
+import dev.kqlisten.poller.ReadFlowControl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -215,7 +216,7 @@ class PollerLifecycleTests {
 
     }
 
-    static final class FakePoller implements ListenerPoller {
+    static final class FakePoller implements ListenerPoller, ReadFlowControl {
 
         final PollerConfig config;
 
@@ -278,6 +279,19 @@ class PollerLifecycleTests {
         @Override
         public PollerStats stats() {
             return new PollerStats();
+        }
+
+        @Override
+        public ReadFlowControl flowControl() {
+            return this;
+        }
+
+        @Override
+        public void suspendReads(long id) {
+        }
+
+        @Override
+        public void resumeReads(long id) {
         }
 
     }
