@@ -1,6 +1,7 @@
 package dev.kqlisten.boot;
 
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,14 +18,18 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.kqlisten.boot.diagnostics.TcpBindException;
 import dev.kqlisten.boot.diagnostics.TcpPortInUseException;
+import dev.kqlisten.boot.event.TcpConnectionEvent;
 import dev.kqlisten.boot.event.TcpEvent;
 import dev.kqlisten.boot.event.TcpListenerStartedEvent;
 import dev.kqlisten.boot.event.TcpListenerStoppedEvent;
+import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.connection.ConnectionInfo;
 import dev.kqlisten.nativeio.Backend;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.nativeio.NativeTransportUnavailableException;
 import dev.kqlisten.nativeio.TransportOptions;
+import dev.kqlisten.poller.OrderedDispatcher;
 import dev.kqlisten.poller.PollerConfig;
 import dev.kqlisten.poller.PollerListener;
 import dev.kqlisten.poller.PollerStats;
@@ -44,6 +49,8 @@ class PollerLifecycleTests {
     private final FakeFactory factory = new FakeFactory();
 
     private final List<TcpEvent> events = new CopyOnWriteArrayList<>();
+
+    private final List<String> threads = new CopyOnWriteArrayList<>();
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
         .withUserConfiguration(KqlistenConfiguration.class)
@@ -173,6 +180,39 @@ class PollerLifecycleTests {
         }
     }
 
+    // Executor mode: the poller reports to an OrderedDispatcher, events reach listeners on the
+    // dispatch threads, and stop delivers what is queued before the stopped event.
+    @Test
+    void executorModeDeliversOnDispatchThreadsAndDrainsBeforeStopped() {
+        this.runner.withPropertyValues("kqlisten.dispatch.mode=executor", "kqlisten.dispatch.threads=2",
+                "kqlisten.logging.enabled=false")
+            .withInitializer((context) -> context.addApplicationListener((event) -> {
+                if (event instanceof TcpConnectionEvent) {
+                    this.threads.add(Thread.currentThread().getName());
+                }
+            }))
+            .run((context) -> {
+                PollerLifecycle lifecycle = context.getBean(PollerLifecycle.class);
+                assertThat(lifecycle.getDispatchBudget()).isNotNull();
+                PollerListener listener = this.factory.listeners.get(0);
+                assertThat(listener).isInstanceOf(OrderedDispatcher.class);
+                ConnectionInfo connection = new ConnectionInfo(1, "default", new InetSocketAddress(40000),
+                        new InetSocketAddress(1815), Instant.now());
+                listener.opened(connection);
+                for (int i = 0; i < 100; i++) {
+                    listener.read(connection, new byte[] { (byte) i });
+                }
+                listener.closed(connection, CloseReason.SHUTDOWN, null);
+                lifecycle.stop();
+                assertThat(this.events).extracting((event) -> event.getClass().getSimpleName())
+                    .containsSubsequence("TcpConnectionOpenedEvent", "TcpDataReceivedEvent",
+                            "TcpConnectionClosedEvent", "TcpListenerStoppedEvent")
+                    .hasSize(104);
+                assertThat(this.threads).hasSize(102).allMatch((name) -> name.startsWith("kqlisten-dispatch-"));
+                assertThat(lifecycle.getDispatchBudget()).isNull();
+            });
+    }
+
     @Test
     void loggingListenerLogsTheStartedListener(CapturedOutput output) {
         this.runner.run((context) -> {
@@ -190,6 +230,8 @@ class PollerLifecycleTests {
     static final class FakeFactory implements PollerFactory {
 
         final List<FakePoller> opened = new CopyOnWriteArrayList<>();
+
+        final List<PollerListener> listeners = new CopyOnWriteArrayList<>();
 
         volatile NativeIoException failure;
 
@@ -211,6 +253,7 @@ class PollerLifecycleTests {
             FakePoller poller = new FakePoller(config, options,
                     new InetSocketAddress(config.listen().address(), port), this.ignoreShutdown);
             this.opened.add(poller);
+            this.listeners.add(listener);
             return poller;
         }
 
