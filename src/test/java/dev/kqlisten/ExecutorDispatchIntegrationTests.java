@@ -35,12 +35,8 @@ class ExecutorDispatchIntegrationTests {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    static List<TestBackend> backends() {
-        return TestBackend.all();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @MethodSource("dev.kqlisten.support.TestBackend#all")
     void listenersGetEveryEventInOrderOnDispatchThreads(TestBackend backend) throws Exception {
         try (ConfigurableApplicationContext context = KqlistenApplicationIntegrationTests.start(backend, 0,
                 ThreadRecorder.class, "--kqlisten.dispatch.mode=executor", "--kqlisten.dispatch.threads=2",

@@ -190,6 +190,8 @@ public final class Poller implements Runnable, ReadFlowControl {
             if (!this.shutdownRequested) {
                 runCommands();
                 dispatch(n);
+                // Commands queued by callbacks on this thread (a resume) did not wake the loop.
+                runCommands();
             }
         }
         finally {

@@ -4,7 +4,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -42,12 +41,8 @@ class OrderedDispatcherIntegrationTests {
 
     private static final int STREAM = 16 << 20;
 
-    static List<TestBackend> backends() {
-        return TestBackend.all();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @MethodSource("dev.kqlisten.support.TestBackend#all")
     void aBlockedListenerSuspendsItsConnectionOnlyAndLosesNothing(TestBackend backend) throws Exception {
         backend.assumeAvailable();
         SlowFirstListener listener = new SlowFirstListener();
