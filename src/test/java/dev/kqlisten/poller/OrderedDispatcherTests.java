@@ -96,6 +96,7 @@ class OrderedDispatcherTests {
         infos.forEach(dispatcher::peerClosed);
         infos.forEach((info) -> dispatcher.closed(info, CloseReason.PEER_CLOSED, null));
         assertThat(closed.await(30, TimeUnit.SECONDS)).isTrue();
+        quiesce();
         assertThat(overlaps).hasValue(0);
         assertThat(threads).doesNotContain(Thread.currentThread().getName());
         List<Integer> expected = new ArrayList<>();
@@ -426,6 +427,7 @@ class OrderedDispatcherTests {
             }
         }
         assertThat(closed.await(30, TimeUnit.SECONDS)).isTrue();
+        quiesce();
         assertThat(mismatches).hasValue(0);
         for (int c = 1; c <= connections; c++) {
             assertThat(consumed.get(c)).isEqualTo(perConnection);
@@ -435,6 +437,12 @@ class OrderedDispatcherTests {
         assertThat(budget.bytesInFlight()).isZero();
         assertThat(budget.suspendedConnections()).isZero();
         assertThat(dispatcher.connections()).isZero();
+    }
+
+    /** The closed callback runs before the lane forgets its state; wait for the workers to end. */
+    private void quiesce() throws InterruptedException {
+        this.pool.shutdown();
+        assertThat(this.pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
 
     private static byte pattern(int id, long offset) {
