@@ -76,6 +76,9 @@ public class KqlistenProperties implements Validator {
 
     private final Health health = new Health();
 
+    @Valid
+    private final Dispatch dispatch = new Dispatch();
+
     /**
      * The listeners, one poller thread each. Unset means a single listener named 'default'
      * on 0.0.0.0:1815; a configured list replaces it.
@@ -124,6 +127,10 @@ public class KqlistenProperties implements Validator {
 
     public Health getHealth() {
         return this.health;
+    }
+
+    public Dispatch getDispatch() {
+        return this.dispatch;
     }
 
     public List<Listener> getListeners() {
@@ -198,6 +205,7 @@ public class KqlistenProperties implements Validator {
                 errors.rejectValue(path + "read-buffer-size", "range", "must be between 1B and 16MB");
             }
         }
+        validateDispatch(errors);
         if (this.backend == Backend.KQUEUE && host == HostOs.LINUX) {
             if (this.kqueue.getLibrary() == null || this.kqueue.getLibrary().isBlank()) {
                 errors.rejectValue("kqueue.library", "required",
@@ -207,6 +215,35 @@ public class KqlistenProperties implements Validator {
                 errors.rejectValue("kqueue.layout", "required",
                         "must name the ABI of the kqueue library when kqlisten.backend is kqueue on Linux");
             }
+        }
+    }
+
+    private void validateDispatch(Errors errors) {
+        if (this.dispatch.getThreads() < 1 || this.dispatch.getThreads() > 1024) {
+            errors.rejectValue("dispatch.threads", "range", "must be between 1 and 1024");
+        }
+        DataSize perConnection = this.dispatch.getMaxBytesInFlightPerConnection();
+        if (perConnection == null || perConnection.toBytes() < 1) {
+            errors.rejectValue("dispatch.max-bytes-in-flight-per-connection", "range", "must be at least 1B");
+            perConnection = null;
+        }
+        else if (this.dispatch.getMode() == Dispatch.Mode.EXECUTOR) {
+            // The bound holds to one read buffer: OrderedDispatcher needs room for one read.
+            for (int i = 0; i < this.listeners.size(); i++) {
+                DataSize readBuffer = this.listeners.get(i).getReadBufferSize();
+                if (readBuffer != null && readBuffer.compareTo(perConnection) > 0) {
+                    errors.rejectValue("dispatch.max-bytes-in-flight-per-connection", "range",
+                            "must be at least kqlisten.listeners[" + i + "].read-buffer-size (" + readBuffer
+                                    + ") when kqlisten.dispatch.mode is executor");
+                    break;
+                }
+            }
+        }
+        DataSize total = this.dispatch.getMaxBytesInFlight();
+        if (total == null || total.toBytes() < 1
+                || (perConnection != null && total.compareTo(perConnection) < 0)) {
+            errors.rejectValue("dispatch.max-bytes-in-flight", "range",
+                    "must be at least kqlisten.dispatch.max-bytes-in-flight-per-connection");
         }
     }
 
@@ -286,6 +323,82 @@ public class KqlistenProperties implements Validator {
 
         public void setStallThreshold(Duration stallThreshold) {
             this.stallThreshold = stallThreshold;
+        }
+
+    }
+
+    /** Which threads run the listeners of kqlisten events, and how far they may fall behind. */
+    public static class Dispatch {
+
+        /**
+         * Where listeners run: poller (on the listener's poller thread, one event at a time) or
+         * executor (on the kqlisten-dispatch-N threads, in order per connection, with a
+         * connection's reads suspended while too many of its bytes wait for its listeners).
+         */
+        @NotNull
+        private Mode mode = Mode.POLLER;
+
+        /**
+         * Number of kqlisten-dispatch-N threads in executor mode, 1 to 1024; unset means one
+         * per available processor.
+         */
+        private int threads = Runtime.getRuntime().availableProcessors();
+
+        /**
+         * In executor mode, most bytes of one connection read but not yet handled by its
+         * listeners; above it reading that connection stops until half of it is handled. At
+         * least each listener's read-buffer-size.
+         */
+        private DataSize maxBytesInFlightPerConnection = DataSize.ofMegabytes(1);
+
+        /**
+         * In executor mode, most bytes read but not yet handled over all connections; above it
+         * every connection that reads is suspended until half of it is handled. At least
+         * max-bytes-in-flight-per-connection.
+         */
+        private DataSize maxBytesInFlight = DataSize.ofMegabytes(64);
+
+        public Mode getMode() {
+            return this.mode;
+        }
+
+        public void setMode(Mode mode) {
+            this.mode = mode;
+        }
+
+        public int getThreads() {
+            return this.threads;
+        }
+
+        public void setThreads(int threads) {
+            this.threads = threads;
+        }
+
+        public DataSize getMaxBytesInFlightPerConnection() {
+            return this.maxBytesInFlightPerConnection;
+        }
+
+        public void setMaxBytesInFlightPerConnection(DataSize maxBytesInFlightPerConnection) {
+            this.maxBytesInFlightPerConnection = maxBytesInFlightPerConnection;
+        }
+
+        public DataSize getMaxBytesInFlight() {
+            return this.maxBytesInFlight;
+        }
+
+        public void setMaxBytesInFlight(DataSize maxBytesInFlight) {
+            this.maxBytesInFlight = maxBytesInFlight;
+        }
+
+        /** Where listeners run. */
+        public enum Mode {
+
+            /** On the listener's poller thread. */
+            POLLER,
+
+            /** On the dispatch threads, through an {@link dev.kqlisten.poller.OrderedDispatcher}. */
+            EXECUTOR
+
         }
 
     }

@@ -26,6 +26,8 @@ import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionSnapshot;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.NativeIoException;
+import dev.kqlisten.poller.DispatchBudget;
+import dev.kqlisten.poller.OrderedDispatcher;
 import dev.kqlisten.poller.PollerConfig;
 import dev.kqlisten.poller.PollerListener;
 
@@ -37,6 +39,12 @@ import dev.kqlisten.poller.PollerListener;
  * {@link #start()} binds every listener synchronously on the calling thread, so a port clash
  * fails the application with a {@link TcpPortInUseException}; only when all are bound do the
  * threads start. Runs in {@link #PHASE}.
+ * <p>
+ * With {@code kqlisten.dispatch.mode=executor} each poller reports to an
+ * {@link OrderedDispatcher} in front of the listener, running on the {@code kqlisten-dispatch-N}
+ * threads of an {@link ExecutorDispatch} created on start. Stopping then stops the pollers first,
+ * lets the dispatch threads deliver what is queued, and only then publishes
+ * {@link TcpListenerStoppedEvent}s.
  */
 public class PollerLifecycle implements SmartLifecycle {
 
@@ -71,6 +79,9 @@ public class PollerLifecycle implements SmartLifecycle {
     /** Replaced whole under {@link #monitor}; read by any thread. Empty when stopped. */
     private volatile List<Running> running = List.of();
 
+    /** Executor mode while running, else null. Written under {@link #monitor}. */
+    private volatile @Nullable ExecutorDispatch dispatch;
+
     public PollerLifecycle(KqlistenProperties properties, PollerListener pollerListener,
             ApplicationEventPublisher publisher) {
         this(properties, pollerListener, publisher, PollerFactory.NATIVE, PollerObservers.NONE);
@@ -93,6 +104,8 @@ public class PollerLifecycle implements SmartLifecycle {
             }
             List<KqlistenProperties.Listener> listeners = this.properties.getListeners();
             List<ListenerPoller> opened = new ArrayList<>(listeners.size());
+            this.dispatch = (this.properties.getDispatch().getMode() == KqlistenProperties.Dispatch.Mode.EXECUTOR)
+                    ? new ExecutorDispatch(this.properties.getDispatch()) : null;
             try {
                 for (int i = 0; i < listeners.size(); i++) {
                     opened.add(open(i, listeners.get(i)));
@@ -100,9 +113,16 @@ public class PollerLifecycle implements SmartLifecycle {
             }
             catch (RuntimeException | Error ex) {
                 opened.forEach(PollerLifecycle::closeUnstartedQuietly);
+                stopDispatch();
                 throw ex;
             }
-            this.running = startThreads(listeners, opened);
+            try {
+                this.running = startThreads(listeners, opened);
+            }
+            catch (RuntimeException | Error ex) {
+                stopDispatch();
+                throw ex;
+            }
             logger.info("Kqlisten started on {} with {}", this.running.stream()
                     .map((r) -> SocketAddresses.format(r.address()) + " (" + r.name() + ")")
                     .collect(Collectors.joining(", ")), this.running.get(0).backend());
@@ -115,8 +135,16 @@ public class PollerLifecycle implements SmartLifecycle {
     private ListenerPoller open(int index, KqlistenProperties.Listener listener) {
         PollerConfig config = new PollerConfig(listener.getName(), listener.toListenSpec(), listener.readBufferBytes(),
                 listener.toLimits());
+        ExecutorDispatch executorDispatch = this.dispatch;
+        OrderedDispatcher dispatcher = (executorDispatch != null)
+                ? executorDispatch.dispatcher(this.pollerListener, listener.readBufferBytes()) : null;
         try {
-            return this.factory.open(config, this.properties.toTransportOptions(listener), this.pollerListener);
+            ListenerPoller poller = this.factory.open(config, this.properties.toTransportOptions(listener),
+                    (dispatcher != null) ? dispatcher : this.pollerListener);
+            if (dispatcher != null) {
+                dispatcher.attach(poller.flowControl());
+            }
+            return poller;
         }
         catch (NativeIoException ex) {
             if (ex.kind() == Errno.EADDRINUSE) {
@@ -161,6 +189,7 @@ public class PollerLifecycle implements SmartLifecycle {
             }
             this.running = List.of();
             stopAndJoin(stopping);
+            stopDispatch();
             for (Running r : stopping) {
                 this.publisher.publishEvent(new TcpListenerStoppedEvent(this, r.name(), r.address(), r.backend()));
             }
@@ -215,6 +244,15 @@ public class PollerLifecycle implements SmartLifecycle {
                 logger.warn("Poller thread {} of listener '{}' did not end within {}; abandoning it",
                         r.thread().getName(), r.name(), this.properties.getShutdownTimeout());
             }
+        }
+    }
+
+    /** Delivers what the pollers queued, within {@code kqlisten.shutdown-timeout}, and ends the threads. */
+    private void stopDispatch() {
+        ExecutorDispatch stopping = this.dispatch;
+        this.dispatch = null;
+        if (stopping != null) {
+            stopping.shutdown(this.properties.getShutdownTimeout());
         }
     }
 
@@ -290,6 +328,15 @@ public class PollerLifecycle implements SmartLifecycle {
     public @Nullable String getBackend() {
         List<Running> current = this.running;
         return current.isEmpty() ? null : current.get(0).backend();
+    }
+
+    /**
+     * Bytes in flight and suspended connections of the executor mode; {@code null} in poller
+     * mode or when stopped.
+     */
+    public @Nullable DispatchBudget getDispatchBudget() {
+        ExecutorDispatch current = this.dispatch;
+        return (current != null) ? current.budget() : null;
     }
 
     private record Running(String name, ListenerPoller poller, Thread thread, InetSocketAddress address,

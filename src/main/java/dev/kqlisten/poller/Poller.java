@@ -42,7 +42,7 @@ import dev.kqlisten.nativeio.Sockets;
  * Nothing is allocated per event except what the listener receives: the {@link ConnectionInfo}
  * of a new connection and the byte array of a read.
  */
-public final class Poller implements Runnable {
+public final class Poller implements Runnable, ReadFlowControl {
 
     private static final Logger logger = System.getLogger(Poller.class.getName());
 
@@ -225,6 +225,8 @@ public final class Poller implements Runnable {
             if (!this.shutdownRequested) {
                 runCommands();
                 dispatch(n);
+                // Commands queued by callbacks on this thread (a resume) did not wake the loop.
+                runCommands();
                 runTimers(this.clock.getAsLong());
             }
         }

@@ -123,10 +123,58 @@ class KqlistenPropertiesTests {
             kqlisten.health.stall-threshold         | 0s         | kqlisten.health.stall-threshold         | must be positive
             kqlisten.listeners[0].read-buffer-size  | 0B         | kqlisten.listeners[0].read-buffer-size  | must be between 1B and 16MB
             kqlisten.listeners[0].read-buffer-size  | 17MB       | kqlisten.listeners[0].read-buffer-size  | must be between 1B and 16MB
+            kqlisten.dispatch.threads               | 0          | kqlisten.dispatch.threads               | must be between 1 and 1024
+            kqlisten.dispatch.max-bytes-in-flight-per-connection | 0B | kqlisten.dispatch.max-bytes-in-flight-per-connection | must be at least 1B
+            kqlisten.dispatch.max-bytes-in-flight   | 512KB      | kqlisten.dispatch.max-bytes-in-flight   | must be at least kqlisten.dispatch.max-bytes-in-flight-per-connection
             """)
     void badValueFailsNamingTheProperty(String property, String value, String reportedProperty, String message) {
         String name = property.endsWith(".name") ? "kqlisten.listeners[0].port=0" : "kqlisten.listeners[0].name=x";
         assertValidationError(reportedProperty, message, property + "=" + value, name);
+    }
+
+    @Test
+    void dispatchDefaultsToThePollerThreadWithBoundsForExecutorMode() {
+        this.runner.run((context) -> {
+            KqlistenProperties.Dispatch dispatch = context.getBean(KqlistenProperties.class).getDispatch();
+            assertThat(dispatch.getMode()).isEqualTo(KqlistenProperties.Dispatch.Mode.POLLER);
+            assertThat(dispatch.getThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+            assertThat(dispatch.getMaxBytesInFlightPerConnection()).isEqualTo(DataSize.ofMegabytes(1));
+            assertThat(dispatch.getMaxBytesInFlight()).isEqualTo(DataSize.ofMegabytes(64));
+        });
+    }
+
+    @Test
+    void dispatchSettingsBind() {
+        this.runner
+            .withPropertyValues("kqlisten.dispatch.mode=executor", "kqlisten.dispatch.threads=3",
+                    "kqlisten.dispatch.max-bytes-in-flight-per-connection=256KB",
+                    "kqlisten.dispatch.max-bytes-in-flight=8MB")
+            .run((context) -> {
+                KqlistenProperties.Dispatch dispatch = context.getBean(KqlistenProperties.class).getDispatch();
+                assertThat(dispatch.getMode()).isEqualTo(KqlistenProperties.Dispatch.Mode.EXECUTOR);
+                assertThat(dispatch.getThreads()).isEqualTo(3);
+                assertThat(dispatch.getMaxBytesInFlightPerConnection()).isEqualTo(DataSize.ofKilobytes(256));
+                assertThat(dispatch.getMaxBytesInFlight()).isEqualTo(DataSize.ofMegabytes(8));
+            });
+    }
+
+    // The per-connection bound holds to within one read; smaller than a read it could not.
+    @Test
+    void executorModeNeedsRoomForOneReadPerConnection() {
+        assertValidationError("kqlisten.dispatch.max-bytes-in-flight-per-connection",
+                "must be at least kqlisten.listeners[1].read-buffer-size (131072B) when kqlisten.dispatch.mode is "
+                        + "executor",
+                "kqlisten.dispatch.mode=executor", "kqlisten.dispatch.max-bytes-in-flight-per-connection=64KB",
+                "kqlisten.listeners[0].name=a", "kqlisten.listeners[0].port=7001", "kqlisten.listeners[1].name=b",
+                "kqlisten.listeners[1].port=7002", "kqlisten.listeners[1].read-buffer-size=128KB");
+    }
+
+    @Test
+    void pollerModeIgnoresTheReadBufferAgainstTheBound() {
+        this.runner
+            .withPropertyValues("kqlisten.dispatch.max-bytes-in-flight-per-connection=1KB",
+                    "kqlisten.listeners[0].name=a", "kqlisten.listeners[0].read-buffer-size=64KB")
+            .run((context) -> assertThat(context).hasNotFailed());
     }
 
     @Test

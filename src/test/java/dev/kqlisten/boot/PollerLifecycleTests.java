@@ -20,6 +20,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.kqlisten.boot.diagnostics.TcpBindException;
 import dev.kqlisten.boot.diagnostics.TcpPortInUseException;
+import dev.kqlisten.boot.event.TcpConnectionEvent;
 import dev.kqlisten.boot.event.TcpEvent;
 import dev.kqlisten.boot.event.TcpListenerStartedEvent;
 import dev.kqlisten.boot.event.TcpListenerStoppedEvent;
@@ -31,10 +32,12 @@ import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.nativeio.NativeTransportUnavailableException;
 import dev.kqlisten.nativeio.TransportOptions;
+import dev.kqlisten.poller.OrderedDispatcher;
 import dev.kqlisten.poller.PollerConfig;
 import dev.kqlisten.poller.PollerListener;
 import dev.kqlisten.poller.PollerObserver;
 import dev.kqlisten.poller.PollerStats;
+import dev.kqlisten.poller.ReadFlowControl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,6 +53,8 @@ class PollerLifecycleTests {
     private final FakeFactory factory = new FakeFactory();
 
     private final List<TcpEvent> events = new CopyOnWriteArrayList<>();
+
+    private final List<String> threads = new CopyOnWriteArrayList<>();
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
         .withUserConfiguration(KqlistenConfiguration.class)
@@ -179,6 +184,39 @@ class PollerLifecycleTests {
         }
     }
 
+    // Executor mode: the poller reports to an OrderedDispatcher, events reach listeners on the
+    // dispatch threads, and stop delivers what is queued before the stopped event.
+    @Test
+    void executorModeDeliversOnDispatchThreadsAndDrainsBeforeStopped() {
+        this.runner.withPropertyValues("kqlisten.dispatch.mode=executor", "kqlisten.dispatch.threads=2",
+                "kqlisten.logging.enabled=false")
+            .withInitializer((context) -> context.addApplicationListener((event) -> {
+                if (event instanceof TcpConnectionEvent) {
+                    this.threads.add(Thread.currentThread().getName());
+                }
+            }))
+            .run((context) -> {
+                PollerLifecycle lifecycle = context.getBean(PollerLifecycle.class);
+                assertThat(lifecycle.getDispatchBudget()).isNotNull();
+                PollerListener listener = this.factory.listeners.get(0);
+                assertThat(listener).isInstanceOf(OrderedDispatcher.class);
+                ConnectionInfo connection = new ConnectionInfo(1, "default", new InetSocketAddress(40000),
+                        new InetSocketAddress(1815), Instant.now());
+                listener.opened(connection);
+                for (int i = 0; i < 100; i++) {
+                    listener.read(connection, new byte[] { (byte) i });
+                }
+                listener.closed(connection, CloseReason.SHUTDOWN, null);
+                lifecycle.stop();
+                assertThat(this.events).extracting((event) -> event.getClass().getSimpleName())
+                    .containsSubsequence("TcpConnectionOpenedEvent", "TcpDataReceivedEvent",
+                            "TcpConnectionClosedEvent", "TcpListenerStoppedEvent")
+                    .hasSize(104);
+                assertThat(this.threads).hasSize(102).allMatch((name) -> name.startsWith("kqlisten-dispatch-"));
+                assertThat(lifecycle.getDispatchBudget()).isNull();
+            });
+    }
+
     @Test
     void loggingListenerLogsTheStartedListener(CapturedOutput output) {
         this.runner.run((context) -> {
@@ -235,6 +273,8 @@ class PollerLifecycleTests {
 
         final List<FakePoller> opened = new CopyOnWriteArrayList<>();
 
+        final List<PollerListener> listeners = new CopyOnWriteArrayList<>();
+
         volatile NativeIoException failure;
 
         volatile int failAt = 1;
@@ -255,12 +295,13 @@ class PollerLifecycleTests {
             FakePoller poller = new FakePoller(config, options,
                     new InetSocketAddress(config.listen().address(), port), this.ignoreShutdown);
             this.opened.add(poller);
+            this.listeners.add(listener);
             return poller;
         }
 
     }
 
-    static final class FakePoller implements ListenerPoller {
+    static final class FakePoller implements ListenerPoller, ReadFlowControl {
 
         final PollerConfig config;
 
@@ -352,6 +393,19 @@ class PollerLifecycleTests {
         public CompletableFuture<Boolean> close(long id, CloseReason reason) {
             this.closeRequests.add(id + " " + reason);
             return CompletableFuture.completedFuture(this.connections.stream().anyMatch((c) -> c.info().id() == id));
+        }
+
+        @Override
+        public ReadFlowControl flowControl() {
+            return this;
+        }
+
+        @Override
+        public void suspendReads(long id) {
+        }
+
+        @Override
+        public void resumeReads(long id) {
         }
 
     }
