@@ -67,6 +67,9 @@ public final class KQueueMultiplexer implements Multiplexer {
      */
     private volatile boolean closed;
 
+    /** Orders {@link #wakeup()} against {@link #close()}; wake-ups are rare (the poller coalesces them). */
+    private final Object wakeLock = new Object();
+
     /**
      * Creates the queue and registers the wake-up.
      *
@@ -172,17 +175,23 @@ public final class KQueueMultiplexer implements Multiplexer {
     /** Triggers the EVFILT_USER event. Any thread: the change entry is never written after construction. */
     @Override
     public void wakeup() {
-        if (!this.closed) {
-            KQueueLibc.kevent(this.kq, this.wakeChange.pointer(), 1, null, 0, null);
+        // Under the lock, so close() cannot run between the check and the call: a wake-up from
+        // a late thread must never reach a descriptor number the OS has already reused.
+        synchronized (this.wakeLock) {
+            if (!this.closed) {
+                KQueueLibc.kevent(this.kq, this.wakeChange.pointer(), 1, null, 0, null);
+            }
         }
     }
 
     @Override
     public void close() {
-        if (this.closed) {
-            return;
+        synchronized (this.wakeLock) {
+            if (this.closed) {
+                return;
+            }
+            this.closed = true;
         }
-        this.closed = true;
         PosixLibc.close(this.kq);
         this.changes.close();
         this.events.close();

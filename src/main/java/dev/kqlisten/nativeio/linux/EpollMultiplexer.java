@@ -75,6 +75,9 @@ public final class EpollMultiplexer implements Multiplexer {
      */
     private volatile boolean closed;
 
+    /** Orders {@link #wakeup()} against {@link #close()}; wake-ups are rare (the poller coalesces them). */
+    private final Object wakeLock = new Object();
+
     public EpollMultiplexer(int maxEvents) throws NativeIoException {
         this.maxEvents = maxEvents;
         this.events = new Memory((long) maxEvents * this.layout.size());
@@ -169,17 +172,23 @@ public final class EpollMultiplexer implements Multiplexer {
     /** Writes 1 to the eventfd. Any thread; the buffer is never written after construction. */
     @Override
     public void wakeup() {
-        if (!this.closed) {
-            PosixLibc.write(this.wakeFd, this.wakeValue, 8);
+        // Under the lock, so close() cannot run between the check and the call: a wake-up from
+        // a late thread must never reach a descriptor number the OS has already reused.
+        synchronized (this.wakeLock) {
+            if (!this.closed) {
+                PosixLibc.write(this.wakeFd, this.wakeValue, 8);
+            }
         }
     }
 
     @Override
     public void close() {
-        if (this.closed) {
-            return;
+        synchronized (this.wakeLock) {
+            if (this.closed) {
+                return;
+            }
+            this.closed = true;
         }
-        this.closed = true;
         PosixLibc.close(this.wakeFd);
         PosixLibc.close(this.epfd);
         this.events.close();
