@@ -79,6 +79,33 @@ class KqlistenApplicationIntegrationTests {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
+    void severalListenersServeSideBySideEachWithItsNameAndPort(TestBackend backend) throws Exception {
+        try (ConfigurableApplicationContext context = start(backend, 0, null, "--kqlisten.listeners[1].name=second",
+                "--kqlisten.listeners[1].address=::1", "--kqlisten.listeners[1].port=0")) {
+            EventRecorder events = context.getBean(EventRecorder.class);
+            int first = context.getEnvironment().getProperty("local.kqlisten.it.port", Integer.class);
+            int second = context.getEnvironment().getProperty("local.kqlisten.second.port", Integer.class);
+            assertThat(events.started).extracting(TcpListenerStartedEvent::getListenerName)
+                .containsExactly("it", "second");
+            try (Socket a = new Socket(InetAddress.getLoopbackAddress(), first);
+                    Socket b = new Socket(InetAddress.getByName("::1"), second)) {
+                a.getOutputStream().write("to it".getBytes(StandardCharsets.US_ASCII));
+                b.getOutputStream().write("to second".getBytes(StandardCharsets.US_ASCII));
+                a.shutdownOutput();
+                b.shutdownOutput();
+                events.recorder.awaitClosed(2, WAIT);
+                assertThat(new String(events.recorder.byClientPort(a.getLocalPort()).bytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("to it");
+                assertThat(new String(events.recorder.byClientPort(b.getLocalPort()).bytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("to second");
+            }
+            assertThat(events.listenerNames).containsOnlyKeys(events.recorder.traces().keySet().toArray(Long[]::new));
+            assertThat(events.listenerNames.values()).containsExactlyInAnyOrder("it", "second");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
     void aThrowingListenerIsCountedAndOtherListenersStillGetEveryEvent(TestBackend backend) throws Exception {
         try (ConfigurableApplicationContext context = start(backend, 0, Throwing.class)) {
             EventRecorder events = context.getBean(EventRecorder.class);
@@ -233,8 +260,11 @@ class KqlistenApplicationIntegrationTests {
             this.stopped.add(event);
         }
 
+        final java.util.Map<Long, String> listenerNames = new java.util.concurrent.ConcurrentHashMap<>();
+
         @EventListener
         void opened(TcpConnectionOpenedEvent event) {
+            this.listenerNames.put(event.getConnectionId(), event.getListenerName());
             this.recorder.opened(event.getConnectionId(), event.getRemoteAddress());
         }
 

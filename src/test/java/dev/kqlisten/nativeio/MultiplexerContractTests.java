@@ -259,6 +259,37 @@ abstract class MultiplexerContractTests {
     }
 
     @Test
+    void reusePortLetsTwoListenersShareAnAddressAndWithoutItTheSecondFails() throws Exception {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        int first = this.sockets.openListener(new ListenSpec(loopback, 0, 0, true, true, false));
+        this.fds.add(first);
+        int port = this.sockets.localAddress(first).getPort();
+        int second = this.sockets.openListener(new ListenSpec(loopback, port, 0, true, true, false));
+        this.fds.add(second);
+        assertThat(this.sockets.localAddress(second).getPort()).isEqualTo(port);
+        assertThatExceptionOfType(NativeIoException.class)
+            .isThrownBy(() -> this.sockets.openListener(new ListenSpec(loopback, port, 0, true, false, false)))
+            .satisfies((ex) -> assertThat(ex.kind()).isEqualTo(Errno.EADDRINUSE));
+    }
+
+    @Test
+    void ipv6OnlyIsSetExplicitly() throws Exception {
+        InetAddress any6 = InetAddress.getByName("::");
+        // Dual stack: an IPv4 client reaches a listener on :: when ipv6-only is false.
+        int dual = this.sockets.openListener(new ListenSpec(any6, 0, 0, true, false, false));
+        this.fds.add(dual);
+        try (Socket v4 = new Socket(InetAddress.getByName("127.0.0.1"), this.sockets.localAddress(dual).getPort())) {
+            assertThat(v4.isConnected()).isTrue();
+        }
+        // IPv6 only: the same connection is refused.
+        int only = this.sockets.openListener(new ListenSpec(any6, 0, 0, true, false, true));
+        this.fds.add(only);
+        int port = this.sockets.localAddress(only).getPort();
+        assertThatExceptionOfType(java.net.ConnectException.class)
+            .isThrownBy(() -> new Socket(InetAddress.getByName("127.0.0.1"), port).close());
+    }
+
+    @Test
     void leavesNoDescriptorBehind() throws Exception {
         Path fdDir = Path.of("/proc/self/fd");
         assumeThat(Files.isDirectory(fdDir)).as("/proc/self/fd to count descriptors").isTrue();
