@@ -96,7 +96,8 @@ class ConnectionLimitsIntegrationTests {
     void theConnectionBeyondThePerAddressLimitIsRejectedWhileOtherAddressesAreAdmitted(TestBackend backend)
             throws Exception {
         InetAddress other = InetAddress.getByName("127.0.0.2");
-        Assumptions.assumeTrue(bindable(other), "127.0.0.2 is not a local address here (macOS configures only 127.0.0.1)");
+        Assumptions.assumeTrue(bindable(other),
+                "127.0.0.2 is not a local address here (macOS configures only 127.0.0.1)");
         int perAddress = 2;
         List<Socket> admitted = new ArrayList<>();
         try (ConfigurableApplicationContext context = TestApplication.start(backend,

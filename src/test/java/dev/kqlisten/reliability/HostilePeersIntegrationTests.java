@@ -73,7 +73,8 @@ class HostilePeersIntegrationTests {
                     assertThat(trace.shape()).containsExactly("opened", "closed");
                     assertThat(trace.closeReason()).isEqualTo("IDLE_TIMEOUT");
                     // The idle clock starts at the accept, after the connect began: never early.
-                    Duration lived = Duration.ofNanos(events.closedNanos(trace.id()) - connectedNanos.get(client.getLocalPort()));
+                    long connected = connectedNanos.get(client.getLocalPort());
+                    Duration lived = Duration.ofNanos(events.closedNanos(trace.id()) - connected);
                     assertThat(lived).isBetween(idle, Duration.ofSeconds(10));
                     // The server closed with a FIN: the silent client reads end of stream.
                     client.setSoTimeout((int) WAIT.toMillis());
