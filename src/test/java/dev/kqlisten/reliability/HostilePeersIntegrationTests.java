@@ -13,8 +13,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.nativeio.Backend;
 import dev.kqlisten.poller.PollerStats;
 import dev.kqlisten.support.AppEvents;
 import dev.kqlisten.support.ConnectionTrace;
@@ -122,10 +124,21 @@ class HostilePeersIntegrationTests {
             int total = cycles + 10;
             recorder.awaitClosed(total, WAIT);
             assertThat(recorder.traces()).hasSize(total);
-            assertThat(recorder.traces().values()).allSatisfy((trace) -> {
-                assertThat(trace.closeReason()).isIn("RESET", "PEER_CLOSED");
-                assertThat(trace.shape()).last().isEqualTo("closed");
-            });
+            Map<String, Long> outcomes = recorder.traces().values().stream()
+                .collect(Collectors.groupingBy((t) -> t.shape() + " " + t.closeReason() + " " + t.closeError(),
+                        Collectors.counting()));
+            // An RST and never a FIN, also when it arrived before the accept: Linux still hands
+            // the connection out, with its error pending. On epoll that is always RESET. The
+            // kqueue-compatible test library (over epoll) has been seen, about once in 6,000
+            // cycles, to report a reset as EV_EOF without ECONNRESET in fflags after the byte,
+            // which the poller rightly takes for an orderly EOF; so there only that is tolerated.
+            List<String> allowed = new ArrayList<>(
+                    List.of("[opened, closed] RESET ECONNRESET", "[opened, read*, closed] RESET ECONNRESET"));
+            if (backend.backend() == Backend.KQUEUE) {
+                allowed.add("[opened, read*, eof, closed] PEER_CLOSED null");
+            }
+            System.out.println("storm[" + backend + "]: " + outcomes);
+            assertThat(outcomes.keySet()).as("outcomes " + outcomes).isSubsetOf(allowed);
             assertThat(stats.activeConnections()).isZero();
             assertThat(stats.accepted()).isEqualTo(stats.closed() + stats.rejected()).isEqualTo(total);
             assertThat(OpenFileDescriptors.count()).as("open descriptors after the storm").isEqualTo(before);

@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.kqlisten.boot.TcpListenerInfo;
+import dev.kqlisten.nativeio.Backend;
 import dev.kqlisten.support.ConnectionTrace;
 import dev.kqlisten.support.PseudoRandomStream;
 import dev.kqlisten.support.TestApplication;
@@ -45,7 +46,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * client wrote; never a FIN, so never an EOF. On Linux the RST sets the server socket's error
  * to ECONNRESET, which epoll reports (EPOLLERR) and a read returns once the queued bytes are
  * consumed; kqueue reports it in the EV_EOF event's fflags. Either way the connection closes
- * with RESET, and that is asserted.
+ * with RESET, and on epoll that is asserted. The kqueue-compatible test library that runs the
+ * kqueue backend on Linux has been seen, rarely (once in thousands of resets), to report a
+ * reset as EV_EOF without ECONNRESET after every byte had been read; the poller then rightly
+ * reports an orderly EOF. On kqueue that outcome is accepted, but only with every written byte.
  * <p>
  * Prints {@code soak[<backend>]: connections=N bytes=B mismatches=M} to stdout and writes it
  * to {@code target/soak/soak-<backend>.txt}, because Surefire redirects test output to files.
@@ -93,7 +97,8 @@ class SoakIntegrationTests {
             for (int i = 0; i < CONNECTIONS; i++) {
                 Plan plan = plans.get(i);
                 ConnectionTrace trace = byPort.get(clients.get(i).getLocalPort());
-                String problem = (trace != null) ? plan.check(trace, written.get(i).get()) : "no connection seen";
+                String problem = (trace != null) ? plan.check(trace, written.get(i).get(),
+                        backend.backend() == Backend.KQUEUE) : "no connection seen";
                 if (problem != null) {
                     mismatches.add("#" + i + " " + plan + ": " + problem);
                 }
@@ -199,14 +204,24 @@ class SoakIntegrationTests {
             return offset;
         }
 
-        /** What is wrong with what the listener saw, or null. */
-        String check(ConnectionTrace trace, long written) {
+        /**
+         * What is wrong with what the listener saw, or null.
+         *
+         * @param eofAfterReset whether a reset may be reported as an orderly EOF after every
+         * byte (see {@link SoakIntegrationTests})
+         */
+        String check(ConnectionTrace trace, long written, boolean eofAfterReset) {
             if (this.ending == Ending.RESET) {
                 if (trace.count() > written) {
                     return "received " + trace.count() + " bytes, more than the " + written + " sent";
                 }
                 if (trace.crc() != PseudoRandomStream.crcOfPrefix(this.seed, trace.count())) {
                     return "the " + trace.count() + " bytes received are not a prefix of the stream";
+                }
+                if (eofAfterReset && trace.count() == written
+                        && trace.shape().equals(List.of("opened", "read*", "eof", "closed"))
+                        && "PEER_CLOSED".equals(trace.closeReason())) {
+                    return null;
                 }
                 if (!trace.shape().equals(List.of("opened", "read*", "closed"))
                         && !trace.shape().equals(List.of("opened", "closed"))) {
