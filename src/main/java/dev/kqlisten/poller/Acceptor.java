@@ -78,13 +78,13 @@ final class Acceptor {
             this.stats.countAcceptError(errno);
             if (errno == Errno.EMFILE || errno == Errno.ENFILE) {
                 if (!this.stats.acceptPaused) {
-                    logger.log(Level.WARNING, "Listener '{0}': accept failed: {1} ({2}); accepting paused", this.name,
+                    logger.log(Level.WARNING, "Listener ''{0}'': accept failed: {1} ({2}); accepting paused", this.name,
                             errno, errno.description());
                 }
                 pause(now);
             }
             else {
-                logger.log(Level.WARNING, "Listener '{0}': accept failed: {1} ({2})", this.name, errno,
+                logger.log(Level.WARNING, "Listener ''{0}'': accept failed: {1} ({2})", this.name, errno,
                         errno.description());
             }
             return;
