@@ -47,6 +47,12 @@ final class Acceptor {
     /** The current back-off; reset by a successful accept. */
     private long backoffNanos;
 
+    /**
+     * Set by EMFILE/ENFILE, cleared by the next successful accept: one episode of exhaustion,
+     * however many timer retries it takes, is logged and counted once.
+     */
+    private boolean exhausted;
+
     Acceptor(String name, int listenFd, Multiplexer multiplexer, Sockets sockets, PollerStats stats,
             PollerLimits limits) {
         this.name = name;
@@ -64,6 +70,7 @@ final class Acceptor {
             int fd = this.sockets.accept(this.listenFd);
             if (fd >= 0) {
                 this.backoffNanos = 0;
+                this.exhausted = false;
                 accepted.accept(fd);
                 continue;
             }
@@ -77,7 +84,7 @@ final class Acceptor {
             }
             this.stats.countAcceptError(errno);
             if (errno == Errno.EMFILE || errno == Errno.ENFILE) {
-                if (!this.stats.acceptPaused) {
+                if (!this.exhausted) {
                     logger.log(Level.WARNING, "Listener ''{0}'': accept failed: {1} ({2}); accepting paused", this.name,
                             errno, errno.description());
                 }
@@ -100,8 +107,11 @@ final class Acceptor {
     private void pause(long now) {
         this.backoffNanos = Math.min(Math.max(this.backoffNanos * 2, MIN_BACKOFF_NANOS), MAX_BACKOFF_NANOS);
         this.resumeNanos = now + this.backoffNanos;
-        if (!this.stats.acceptPaused) {
+        if (!this.exhausted) {
+            this.exhausted = true;
             this.stats.acceptPauses++;
+        }
+        if (!this.stats.acceptPaused) {
             this.stats.acceptPaused = true;
             setListenerReadable(false);
         }

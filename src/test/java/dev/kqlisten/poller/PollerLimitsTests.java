@@ -93,7 +93,7 @@ class PollerLimitsTests {
         assertThat(poller.stats().acceptPaused()).isFalse();
         assertThat(this.fake.readableChanges).containsExactly(FakeTransport.LISTEN_FD + ":false",
                 FakeTransport.LISTEN_FD + ":true");
-        // A second failure doubles the back-off.
+        // A second failure, before any accept succeeded, doubles the back-off and is the same episode.
         accept(poller, Sockets.FAILED);
         this.now += 10 * MS;
         poller.runOnce(-1);
@@ -101,6 +101,9 @@ class PollerLimitsTests {
         this.now += 10 * MS;
         poller.runOnce(-1);
         assertThat(poller.stats().acceptPaused()).isFalse();
+        assertThat(poller.stats().acceptPauses()).isEqualTo(1);
+        // After a successful accept, running out again is a new episode.
+        accept(poller, 10, Sockets.FAILED);
         assertThat(poller.stats().acceptPauses()).isEqualTo(2);
     }
 
