@@ -3,6 +3,9 @@ package dev.kqlisten.boot.event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 
 import java.net.InetSocketAddress;
@@ -19,6 +22,11 @@ import dev.kqlisten.poller.PollerListener;
  * Listener exceptions are contained by {@link TcpEventMulticaster}; what can still escape
  * {@code publishEvent} (a context that is closing, a custom multicaster) is logged and counted
  * here, never thrown into the poller.
+ * <p>
+ * With no listener for {@link TcpDataReceivedEvent}, {@link #wantsData()} says so and the
+ * poller skips the copy of the bytes and the event. That is known only from the context's own
+ * {@link TcpEventMulticaster}; with a parent context (whose listeners also receive every event)
+ * or another multicaster, data is always wanted.
  */
 public class ApplicationEventBridge implements PollerListener {
 
@@ -28,9 +36,29 @@ public class ApplicationEventBridge implements PollerListener {
 
     private final EventListenerFailureCounter failures;
 
+    /** Asked whether data has a listener; null when that cannot be known (always wanted). */
+    private final @Nullable TcpEventMulticaster multicaster;
+
     public ApplicationEventBridge(ApplicationEventPublisher publisher, EventListenerFailureCounter failures) {
+        this(publisher, failures, null);
+    }
+
+    /**
+     * @param multicaster the context's multicaster when it is a {@link TcpEventMulticaster}, else
+     * null
+     */
+    public ApplicationEventBridge(ApplicationEventPublisher publisher, EventListenerFailureCounter failures,
+            @Nullable TcpEventMulticaster multicaster) {
         this.publisher = publisher;
         this.failures = failures;
+        boolean parent = publisher instanceof ApplicationContext context && context.getParent() != null;
+        this.multicaster = parent ? null : multicaster;
+    }
+
+    @Override
+    public boolean wantsData() {
+        TcpEventMulticaster multicaster = this.multicaster;
+        return multicaster == null || multicaster.hasDataListeners();
     }
 
     @Override
