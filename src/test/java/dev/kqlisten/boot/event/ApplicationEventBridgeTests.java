@@ -1,5 +1,10 @@
 package dev.kqlisten.boot.event;
 
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -8,18 +13,60 @@ import org.springframework.context.annotation.AnnotationConfigApplicationContext
 import org.springframework.context.event.EventListener;
 import org.springframework.context.support.AbstractApplicationContext;
 
+import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.connection.ConnectionInfo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link ApplicationEventBridge#wantsData()}: false only while the context's
- * {@link TcpEventMulticaster} has no listener for {@link TcpDataReceivedEvent}, following
- * listeners added and removed at run time; true whenever a parent context could listen too.
+ * {@link ApplicationEventBridge} with the context's {@link TcpEventMulticaster}: events reach
+ * listeners in order, failures are contained, a parent context still receives them, and
+ * {@link ApplicationEventBridge#wantsData()} is false only while no listener receives
+ * {@link TcpDataReceivedEvent}, following listeners added and removed at run time.
  */
-class DataListenerPresenceTests {
+class ApplicationEventBridgeTests {
+
+    private static final ConnectionInfo CONNECTION = new ConnectionInfo(7, "default",
+            new InetSocketAddress("127.0.0.1", 50000), new InetSocketAddress("127.0.0.1", 1815), Instant.EPOCH);
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
         .withBean(EventListenerFailureCounter.class)
         .withBean(AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME, TcpEventMulticaster.class);
+
+    @Test
+    void eventsGoStraightToTheMulticasterInOrderAndFailuresAreContained() {
+        this.runner.withBean(AnyConnectionEvent.class).withBean(Throwing.class).run((context) -> {
+            EventListenerFailureCounter failures = context.getBean(EventListenerFailureCounter.class);
+            ApplicationEventBridge bridge = new ApplicationEventBridge(context, failures,
+                    context.getBean(TcpEventMulticaster.class));
+            bridge.opened(CONNECTION);
+            bridge.read(CONNECTION, new byte[] { 1, 2, 3 });
+            bridge.peerClosed(CONNECTION);
+            bridge.closed(CONNECTION, CloseReason.PEER_CLOSED, null);
+            assertThat(context.getBean(AnyConnectionEvent.class).events)
+                .extracting((event) -> event.getClass().getSimpleName())
+                .containsExactly("TcpConnectionOpenedEvent", "TcpDataReceivedEvent", "TcpPeerClosedEvent",
+                        "TcpConnectionClosedEvent");
+            assertThat(((TcpDataReceivedEvent) context.getBean(AnyConnectionEvent.class).events.get(1)).copyBytes())
+                .containsExactly(1, 2, 3);
+            assertThat(failures.count()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void aParentContextStillReceivesEveryEvent() {
+        try (AnnotationConfigApplicationContext parent = new AnnotationConfigApplicationContext()) {
+            parent.register(AnyConnectionEvent.class);
+            parent.refresh();
+            this.runner.withParent(parent).run((context) -> {
+                ApplicationEventBridge bridge = new ApplicationEventBridge(context,
+                        context.getBean(EventListenerFailureCounter.class), context.getBean(TcpEventMulticaster.class));
+                bridge.read(CONNECTION, new byte[] { 4 });
+                assertThat(parent.getBean(AnyConnectionEvent.class).events).singleElement()
+                    .isInstanceOf(TcpDataReceivedEvent.class);
+            });
+        }
+    }
 
     @Test
     void followsDataListenersAddedAndRemoved() {
@@ -86,8 +133,20 @@ class DataListenerPresenceTests {
 
     static class AnyConnectionEvent {
 
+        final List<TcpConnectionEvent> events = new CopyOnWriteArrayList<>();
+
         @EventListener
         void on(TcpConnectionEvent event) {
+            this.events.add(event);
+        }
+
+    }
+
+    static class Throwing {
+
+        @EventListener
+        void on(TcpPeerClosedEvent event) {
+            throw new IllegalStateException("listener failed");
         }
 
     }
