@@ -2,6 +2,7 @@
 """Turns bench/run.sh's raw results (one 'key=value ...' line per load run) into BENCHMARKS.md:
 medians (min-max) per metric and server, and each server's median as a ratio to the C server's."""
 import argparse
+import os
 import statistics
 from collections import defaultdict
 
@@ -173,6 +174,10 @@ def main():
             out.append(f"Data events/s with one `@EventListener` as a ratio to the same load with no data "
                        f"listener (kqlisten, epoll, {p}): {cell(ratios)}.")
             out.append("")
+    # The hand-written part (targets, profiles, before/after of each change) survives reruns.
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")
+    if os.path.exists(notes):
+        out.append(open(notes).read().rstrip("\n"))
     print("\n".join(out))
 
 
