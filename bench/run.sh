@@ -8,7 +8,7 @@
 #
 # Options: --reps N (pinned rounds), --unpinned-reps N, --servers "c kq-epoll ..." (default all),
 # --loads "stream churn hold events cold" (default all; for targeted before/after runs),
-# --secs S (load length), --out FILE (default BENCHMARKS.md at the repository root).
+# --secs S (load length), --warmup S (warm-up stream and churn per server start), --out FILE (default BENCHMARKS.md at the repository root).
 #
 # Builds what it needs (the application and its kqueue-compatible test library with the Maven
 # wrapper, the reference servers in bench/java, the C programs in bench/c), then runs every load
@@ -26,6 +26,7 @@ UNPINNED_REPS=1
 SERVERS="c kq-epoll kq-kqueue kq-epoll-nolistener netty netty-sum nio nio-sum"
 LOADS="stream churn hold events cold"
 SECS=
+WARMUP=
 OUT_MD="$ROOT/BENCHMARKS.md"
 COMMAND="bench/run.sh $*"
 while [ $# -gt 0 ]; do
@@ -36,6 +37,7 @@ while [ $# -gt 0 ]; do
         --servers) SERVERS=$2; shift ;;
         --loads) LOADS=$2; shift ;;
         --secs) SECS=$2; shift ;;
+        --warmup) WARMUP=$2; shift ;;
         --out) OUT_MD=$2; shift ;;
         -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
@@ -49,6 +51,7 @@ else
     LOAD_SECS=10; WARMUP_SECS=3; HOLD_CONNS=10000; HOLD_IDLE=10; COLD_SECS=5; BIG_HOLD=100000
 fi
 [ -n "$SECS" ] && LOAD_SECS=$SECS
+[ -n "$WARMUP" ] && WARMUP_SECS=$WARMUP
 wants() { case " $LOADS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC}
 NCPU=$(nproc)
