@@ -6,9 +6,12 @@
 #   bench/run.sh --quick    smoke run of a few minutes: 1 pinned round, 2 s loads, 2,000 idle
 #                           connections, no unpinned round
 #
-# Options: --reps N (pinned rounds), --unpinned-reps N, --servers "c kq-epoll ..." (default all),
-# --loads "stream churn hold events cold" (default all; for targeted before/after runs),
-# --secs S (load length), --warmup S (warm-up stream and churn per server start), --out FILE (default BENCHMARKS.md at the repository root).
+# Options: --reps N (pinned rounds), --unpinned-reps N, --out FILE (default BENCHMARKS.md at the
+# repository root), --servers "c kq-epoll ..." (default all: c kq-epoll kq-kqueue
+# kq-epoll-nolistener netty netty-sum nio nio-sum; the -sum variants checksum every byte like the
+# kqlisten data listener), and for targeted before/after runs: --loads "stream churn hold events
+# cold" (default all), --secs S (load length), --warmup S (warm-up stream and churn per server
+# start). BENCH_JAVA_OPTS replaces the JVM options (e.g. to add a profiler agent).
 #
 # Builds what it needs (the application and its kqueue-compatible test library with the Maven
 # wrapper, the reference servers in bench/java, the C programs in bench/c), then runs every load
@@ -39,7 +42,7 @@ while [ $# -gt 0 ]; do
         --secs) SECS=$2; shift ;;
         --warmup) WARMUP=$2; shift ;;
         --out) OUT_MD=$2; shift ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift

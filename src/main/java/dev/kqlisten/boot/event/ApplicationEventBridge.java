@@ -38,8 +38,6 @@ public class ApplicationEventBridge implements PollerListener {
 
     private static final Logger logger = LoggerFactory.getLogger(ApplicationEventBridge.class);
 
-    private final ApplicationEventPublisher publisher;
-
     private static final ResolvableType OPENED = ResolvableType.forClass(TcpConnectionOpenedEvent.class);
 
     private static final ResolvableType DATA = ResolvableType.forClass(TcpDataReceivedEvent.class);
@@ -49,6 +47,8 @@ public class ApplicationEventBridge implements PollerListener {
     private static final ResolvableType CLOSED = ResolvableType.forClass(TcpConnectionClosedEvent.class);
 
     private static final ResolvableType REJECTED = ResolvableType.forClass(TcpConnectionRejectedEvent.class);
+
+    private final ApplicationEventPublisher publisher;
 
     private final EventListenerFailureCounter failures;
 
