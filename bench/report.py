@@ -2,6 +2,7 @@
 """Turns bench/run.sh's raw results (one 'key=value ...' line per load run) into BENCHMARKS.md:
 medians (min-max) per metric and server, and each server's median as a ratio to the C server's."""
 import argparse
+import os
 import statistics
 from collections import defaultdict
 
@@ -11,15 +12,17 @@ SERVERS = {
     "kq-kqueue": "kqlisten, kqueue (kqcompat), @EventListener",
     "kq-epoll-nolistener": "kqlisten, epoll, no data listener",
     "netty": "Netty 4.2 epoll, 1 event loop",
+    "netty-sum": "Netty 4.2 epoll, 1 event loop, handler checksums every byte",
     "nio": "JDK NIO Selector, 1 thread",
+    "nio-sum": "JDK NIO Selector, 1 thread, checksums every byte",
 }
 
 # load -> [(key, label, higher_is_better)]
 METRICS = {
     "stream": [("mb_s", "MB/s read", True), ("cpu_s_per_gb", "CPU s per GB", False),
                ("bytes_per_event", "bytes per read", True)],
-    "churn": [("conns_s", "connections/s", True), ("p50_us", "p50 connect-to-close µs", False),
-              ("p99_us", "p99 µs", False)],
+    "churn": [("conns_s", "connections/s", True), ("cpu_us_per_conn", "server CPU µs per connection", False),
+              ("p50_us", "p50 connect-to-close µs", False), ("p99_us", "p99 µs", False)],
     "hold": [("establish_rate", "established/s", True), ("idle_cpu_pct", "idle CPU %", False),
              ("rss_per_conn_b", "RSS per connection, bytes", False),
              ("one_byte_each_ms", "1 byte on each counted, ms", False)],
@@ -28,6 +31,7 @@ METRICS = {
                  ("one_byte_each_ms", "1 byte on each counted, ms", False)],
     "events": [("events_s", "data events/s", True), ("mb_s", "MB/s", True), ("cpu_pct", "server CPU %", False)],
     "cold": [("ready_s", "launch to listening, s", False), ("conns_s", "connections/s", True),
+             ("cpu_us_per_conn", "server CPU µs per connection", False),
              ("p50_us", "p50 µs", False), ("p99_us", "p99 µs", False),
              ("listen_overflows", "listen overflows", False), ("listen_drops", "listen drops", False)],
 }
@@ -170,6 +174,10 @@ def main():
             out.append(f"Data events/s with one `@EventListener` as a ratio to the same load with no data "
                        f"listener (kqlisten, epoll, {p}): {cell(ratios)}.")
             out.append("")
+    # The hand-written part (targets, profiles, before/after of each change) survives reruns.
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")
+    if os.path.exists(notes):
+        out.append(open(notes).read().rstrip("\n"))
     print("\n".join(out))
 
 

@@ -6,8 +6,12 @@
 #   bench/run.sh --quick    smoke run of a few minutes: 1 pinned round, 2 s loads, 2,000 idle
 #                           connections, no unpinned round
 #
-# Options: --reps N (pinned rounds), --unpinned-reps N, --servers "c kq-epoll ..." (default all),
-# --out FILE (default BENCHMARKS.md at the repository root).
+# Options: --reps N (pinned rounds), --unpinned-reps N, --out FILE (default BENCHMARKS.md at the
+# repository root), --servers "c kq-epoll ..." (default all: c kq-epoll kq-kqueue
+# kq-epoll-nolistener netty netty-sum nio nio-sum; the -sum variants checksum every byte like the
+# kqlisten data listener), and for targeted before/after runs: --loads "stream churn hold events
+# cold" (default all), --secs S (load length), --warmup S (warm-up stream and churn per server
+# start). BENCH_JAVA_OPTS replaces the JVM options (e.g. to add a profiler agent).
 #
 # Builds what it needs (the application and its kqueue-compatible test library with the Maven
 # wrapper, the reference servers in bench/java, the C programs in bench/c), then runs every load
@@ -22,7 +26,10 @@ cd "$ROOT"
 QUICK=0
 REPS=3
 UNPINNED_REPS=1
-SERVERS="c kq-epoll kq-kqueue kq-epoll-nolistener netty nio"
+SERVERS="c kq-epoll kq-kqueue kq-epoll-nolistener netty netty-sum nio nio-sum"
+LOADS="stream churn hold events cold"
+SECS=
+WARMUP=
 OUT_MD="$ROOT/BENCHMARKS.md"
 COMMAND="bench/run.sh $*"
 while [ $# -gt 0 ]; do
@@ -31,8 +38,11 @@ while [ $# -gt 0 ]; do
         --reps) REPS=$2; shift ;;
         --unpinned-reps) UNPINNED_REPS=$2; shift ;;
         --servers) SERVERS=$2; shift ;;
+        --loads) LOADS=$2; shift ;;
+        --secs) SECS=$2; shift ;;
+        --warmup) WARMUP=$2; shift ;;
         --out) OUT_MD=$2; shift ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
@@ -43,6 +53,9 @@ if [ "$QUICK" = 1 ]; then
 else
     LOAD_SECS=10; WARMUP_SECS=3; HOLD_CONNS=10000; HOLD_IDLE=10; COLD_SECS=5; BIG_HOLD=100000
 fi
+[ -n "$SECS" ] && LOAD_SECS=$SECS
+[ -n "$WARMUP" ] && WARMUP_SECS=$WARMUP
+wants() { case " $LOADS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC}
 NCPU=$(nproc)
 
@@ -131,10 +144,10 @@ start_server() {
         kq-kqueue) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication "${kq[@]}" \
             --kqlisten.backend=kqueue --kqlisten.kqueue.library="$KQ_LIB" --kqlisten.kqueue.layout=freebsd \
             --bench.data-listener=true >"$logf" 2>&1 & ;;
-        netty) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NettyServer \
-            "$SERVER_PORT" "$STATS" >"$logf" 2>&1 & ;;
-        nio) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NioServer \
-            "$SERVER_PORT" "$STATS" >"$logf" 2>&1 & ;;
+        netty|netty-sum) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NettyServer \
+            "$SERVER_PORT" "$STATS" "$( [ "$name" = netty-sum ] && echo checksum || echo count )" >"$logf" 2>&1 & ;;
+        nio|nio-sum) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NioServer \
+            "$SERVER_PORT" "$STATS" "$( [ "$name" = nio-sum ] && echo checksum || echo count )" >"$logf" 2>&1 & ;;
         *) echo "unknown server $name" >&2; exit 2 ;;
     esac
     SERVER_PID=$!
@@ -183,19 +196,27 @@ run_loads() {
     local sources=$(( HOLD_CONNS / 20000 + 1 ))
     loadgen "$pinned" stream --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --secs "$WARMUP_SECS" >/dev/null || true
     loadgen "$pinned" churn --port "$SERVER_PORT" --stats "$STATS" --secs "$WARMUP_SECS" >/dev/null || true
-    loadgen "$pinned" stream --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --conns 64 \
-        --secs "$LOAD_SECS" | record "$tags" || true
-    loadgen "$pinned" churn --port "$SERVER_PORT" --stats "$STATS" --workers 8 --secs "$LOAD_SECS" \
-        | record "$tags" || true
-    loadgen "$pinned" hold --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --conns "$HOLD_CONNS" \
-        --idle "$HOLD_IDLE" --sources "$sources" | record "$tags" || true
-    if [ "$BIG_HOLD" -gt 0 ] && [ "$(ulimit -n)" -gt $((BIG_HOLD + 1000)) ]; then
+    if wants stream; then
+        loadgen "$pinned" stream --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --conns 64 \
+            --secs "$LOAD_SECS" | record "$tags" || true
+    fi
+    if wants churn; then
+        loadgen "$pinned" churn --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --workers 8 \
+            --secs "$LOAD_SECS" | record "$tags" || true
+    fi
+    if wants hold; then
+        loadgen "$pinned" hold --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --conns "$HOLD_CONNS" \
+            --idle "$HOLD_IDLE" --sources "$sources" | record "$tags" || true
+    fi
+    if wants hold && [ "$BIG_HOLD" -gt 0 ] && [ "$(ulimit -n)" -gt $((BIG_HOLD + 1000)) ]; then
         loadgen "$pinned" hold --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --conns "$BIG_HOLD" \
             --idle "$HOLD_IDLE" --sources $((BIG_HOLD / 20000 + 1)) | sed 's/load=hold/load=hold100k/' \
             | record "$tags" || true
     fi
-    loadgen "$pinned" events --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --conns 64 --size 64 \
-        --secs "$LOAD_SECS" | record "$tags" || true
+    if wants events; then
+        loadgen "$pinned" events --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --conns 64 --size 64 \
+            --secs "$LOAD_SECS" | record "$tags" || true
+    fi
 }
 
 run_round() {
@@ -224,7 +245,8 @@ run_cold_round() {
         start_server "$name" 1
         if loadgen 1 wait --stats "$STATS" --timeout 90; then
             t1=$(date +%s.%N)
-            out=$(loadgen 1 churn --port "$SERVER_PORT" --stats "$STATS" --workers 8 --secs "$COLD_SECS" || true)
+            out=$(loadgen 1 churn --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --workers 8 \
+                --secs "$COLD_SECS" || true)
             after=$(listen_overflows)
             ready=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b - a}')
             echo "$out" | sed "s/load=churn/load=cold ready_s=$ready/; s/\$/ listen_overflows=$(( ${after% *} - ${before% *} )) listen_drops=$(( ${after#* } - ${before#* } ))/" \
@@ -261,15 +283,19 @@ build
 machine_info >"$WORK/machine.txt"
 log "results in $RESULTS"
 
-for rep in $(seq 1 "$REPS"); do
-    run_round pinned "$rep" 1
-done
-for rep in $(seq 1 "$UNPINNED_REPS"); do
-    run_round unpinned "$rep" 0
-done
-for rep in $(seq 1 "$REPS"); do
-    run_cold_round "$rep"
-done
+if wants stream || wants churn || wants hold || wants events; then
+    for rep in $(seq 1 "$REPS"); do
+        run_round pinned "$rep" 1
+    done
+    for rep in $(seq 1 "$UNPINNED_REPS"); do
+        run_round unpinned "$rep" 0
+    done
+fi
+if wants cold; then
+    for rep in $(seq 1 "$REPS"); do
+        run_cold_round "$rep"
+    done
+fi
 echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine.txt"
 echo "hold_big=$( [ "$BIG_HOLD" -gt 0 ] && [ "$(ulimit -n)" -gt $((BIG_HOLD + 1000)) ] && echo run || echo "skipped (descriptor limit $(ulimit -n), hard $(ulimit -Hn))")" \
     >>"$WORK/machine.txt"

@@ -6,7 +6,7 @@
  * usage:
  *   loadgen wait   --stats F [--timeout S]
  *   loadgen stream --port P --stats F --pid PID [--conns 64] [--secs 10]
- *   loadgen churn  --port P --stats F [--workers 8] [--secs 10]
+ *   loadgen churn  --port P --stats F [--pid PID] [--workers 8] [--secs 10]
  *   loadgen hold   --port P --stats F --pid PID [--conns 10000] [--idle 5] [--sources 1]
  *   loadgen events --port P --stats F --pid PID [--conns 64] [--secs 10] [--size 64]
  *
@@ -460,6 +460,7 @@ static int run_churn(void) {
         die("calloc");
     }
     struct expect e = {.base = snap()};
+    double cpu0 = opt.pid > 0 ? server_cpu() : -1;
     double t0 = now();
     for (int i = 0; i < opt.workers; i++) {
         w[i].index = i;
@@ -495,16 +496,18 @@ static int run_churn(void) {
     e.accepted = done;
     e.closed = done;
     await_stats(all_reached, &e, SETTLE_TIMEOUT_S);
+    /* Server CPU per completed connection, over the whole load including its settling. */
+    double cpu = cpu0 >= 0 ? server_cpu() - cpu0 : -1;
     char verdict[256];
     int bad = errors > 0 ? 1 : check(&e, verdict, sizeof verdict);
     if (errors > 0) {
         snprintf(verdict, sizeof verdict, "check=ERRORS(%" PRIu64 ")", errors);
     }
     printf("RESULT load=churn secs=%.3f conns=%" PRIu64 " conns_s=%.0f p50_us=%u p99_us=%u "
-           "max_us=%u errors=%" PRIu64 " %s\n",
+           "max_us=%u errors=%" PRIu64 " cpu_s=%.3f cpu_us_per_conn=%.1f %s\n",
            elapsed, done, (double)done / elapsed, total ? all[total / 2] : 0,
            total ? all[(size_t)((double)total * 0.99)] : 0, total ? all[total - 1] : 0, errors,
-           verdict);
+           cpu, cpu >= 0 && done > 0 ? cpu * 1e6 / (double)done : -1, verdict);
     free(all);
     free(w);
     return bad;

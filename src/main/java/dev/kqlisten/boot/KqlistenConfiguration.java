@@ -36,8 +36,8 @@ public class KqlistenConfiguration {
 
     @Bean
     ApplicationEventBridge kqlistenEventBridge(ApplicationEventPublisher publisher,
-            EventListenerFailureCounter failures) {
-        return new ApplicationEventBridge(publisher, failures);
+            EventListenerFailureCounter failures, ObjectProvider<TcpEventMulticaster> multicaster) {
+        return new ApplicationEventBridge(publisher, failures, multicaster.getIfAvailable());
     }
 
     @Bean

@@ -113,6 +113,11 @@ public final class OrderedDispatcher implements PollerListener {
     }
 
     @Override
+    public boolean wantsData() {
+        return this.delegate.wantsData();
+    }
+
+    @Override
     public void peerClosed(ConnectionInfo connection) {
         lane(connection).enqueue(Event.PEER_CLOSED);
     }

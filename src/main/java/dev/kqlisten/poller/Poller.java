@@ -425,13 +425,19 @@ public final class Poller implements Runnable, ReadFlowControl {
         return n;
     }
 
-    /** Copies {@code n} bytes out of the read buffer, the one copy, and hands them over. */
+    /**
+     * Copies {@code n} bytes out of the read buffer, the one copy, and hands them over; counts
+     * them only when the listener has no receiver for data.
+     */
     private void deliver(Connection connection, int n) {
-        byte[] data = new byte[n];
-        this.sockets.readBuffer().get(0, data);
         connection.recordRead(n, this.iterationNanos);
         this.stats.reads++;
         this.stats.bytesRead += n;
+        if (!this.listener.wantsData()) {
+            return;
+        }
+        byte[] data = new byte[n];
+        this.sockets.readBuffer().get(0, data);
         try {
             this.listener.read(connection.info(), data);
         }

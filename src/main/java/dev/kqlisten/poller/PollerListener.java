@@ -25,6 +25,17 @@ public interface PollerListener {
      */
     void read(ConnectionInfo connection, byte[] data);
 
+    /**
+     * Whether {@link #read} has a receiver now. Asked before each read's bytes are copied out of
+     * the native buffer; when {@code false}, the poller counts the bytes but neither copies them
+     * nor calls {@link #read} (with no data listener, that copy and its zeroed array are most of
+     * the poller's own cost per byte, see BENCHMARKS.md). Called on the poller thread per read, so
+     * it must be cheap; it may change between calls.
+     */
+    default boolean wantsData() {
+        return true;
+    }
+
     /** The peer shut down its sending side; every byte it sent before has been delivered. */
     void peerClosed(ConnectionInfo connection);
 

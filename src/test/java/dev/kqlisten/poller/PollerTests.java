@@ -58,6 +58,22 @@ class PollerTests {
     }
 
     @Test
+    void withoutADataReceiverBytesAreCountedButNotHandedOver() throws Exception {
+        long id = acceptOne(10);
+        this.listener.wantsData = false;
+        this.fake.reads(10, bytes("hello"));
+        this.fake.batch(event(id, R, 5, 0));
+        this.poller.runOnce(-1);
+        this.listener.wantsData = true;
+        this.fake.reads(10, bytes("world"));
+        this.fake.batch(event(id, R, 5, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).containsExactly("opened:" + id, "read:" + id + ":world");
+        assertThat(this.poller.stats().bytesRead()).isEqualTo(10);
+        assertThat(this.poller.stats().reads()).isEqualTo(2);
+    }
+
+    @Test
     void readIsSizedByAvailableBytesAndCappedByTheBuffer() throws Exception {
         long id = acceptOne(10);
         this.fake.reads(10, bytes("abc"), bytes("0123456789abcdefXYZ"));

@@ -16,6 +16,13 @@ final class RecordingListener implements PollerListener {
 
     RuntimeException failure;
 
+    boolean wantsData = true;
+
+    @Override
+    public boolean wantsData() {
+        return this.wantsData;
+    }
+
     @Override
     public void opened(ConnectionInfo connection) {
         this.opened.add(connection);

@@ -3,7 +3,11 @@ package dev.kqlisten.boot.event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.ResolvableType;
 
 import java.net.InetSocketAddress;
 
@@ -19,48 +23,99 @@ import dev.kqlisten.poller.PollerListener;
  * Listener exceptions are contained by {@link TcpEventMulticaster}; what can still escape
  * {@code publishEvent} (a context that is closing, a custom multicaster) is logged and counted
  * here, never thrown into the poller.
+ * <p>
+ * With the context's own {@link TcpEventMulticaster} and no parent context, connection events go
+ * straight to the multicaster with a {@link ResolvableType} computed once per event class, rather
+ * than through {@code publishEvent}, which resolves the type of every event anew and would also
+ * publish to a parent. While the context is not active (refresh not finished, or closed) events
+ * take {@code publishEvent}, so Spring's handling of those phases is unchanged. In the same
+ * setting, {@link #wantsData()} reports whether any listener receives {@link TcpDataReceivedEvent},
+ * and the poller skips the copy of the bytes and the event when none does. With a parent context
+ * (whose listeners also receive every event) or another multicaster, every event takes
+ * {@code publishEvent} and data is always wanted.
  */
 public class ApplicationEventBridge implements PollerListener {
 
     private static final Logger logger = LoggerFactory.getLogger(ApplicationEventBridge.class);
 
+    private static final ResolvableType OPENED = ResolvableType.forClass(TcpConnectionOpenedEvent.class);
+
+    private static final ResolvableType DATA = ResolvableType.forClass(TcpDataReceivedEvent.class);
+
+    private static final ResolvableType PEER_CLOSED = ResolvableType.forClass(TcpPeerClosedEvent.class);
+
+    private static final ResolvableType CLOSED = ResolvableType.forClass(TcpConnectionClosedEvent.class);
+
+    private static final ResolvableType REJECTED = ResolvableType.forClass(TcpConnectionRejectedEvent.class);
+
     private final ApplicationEventPublisher publisher;
 
     private final EventListenerFailureCounter failures;
 
+    /** The context's multicaster, used directly; null when events must take publishEvent. */
+    private final @Nullable TcpEventMulticaster multicaster;
+
+    /** The publisher as a context, when {@link #multicaster} is set. */
+    private final @Nullable ConfigurableApplicationContext context;
+
     public ApplicationEventBridge(ApplicationEventPublisher publisher, EventListenerFailureCounter failures) {
+        this(publisher, failures, null);
+    }
+
+    /**
+     * @param multicaster the context's multicaster when it is a {@link TcpEventMulticaster}, else
+     * null
+     */
+    public ApplicationEventBridge(ApplicationEventPublisher publisher, EventListenerFailureCounter failures,
+            @Nullable TcpEventMulticaster multicaster) {
         this.publisher = publisher;
         this.failures = failures;
+        boolean direct = multicaster != null && publisher instanceof ConfigurableApplicationContext context
+                && context.getParent() == null;
+        this.multicaster = direct ? multicaster : null;
+        this.context = direct ? (ConfigurableApplicationContext) publisher : null;
+    }
+
+    @Override
+    public boolean wantsData() {
+        TcpEventMulticaster multicaster = this.multicaster;
+        return multicaster == null || multicaster.hasDataListeners();
     }
 
     @Override
     public void opened(ConnectionInfo connection) {
-        publish(new TcpConnectionOpenedEvent(connection));
+        publish(new TcpConnectionOpenedEvent(connection), OPENED);
     }
 
     @Override
     public void read(ConnectionInfo connection, byte[] data) {
-        publish(new TcpDataReceivedEvent(connection, data));
+        publish(new TcpDataReceivedEvent(connection, data), DATA);
     }
 
     @Override
     public void peerClosed(ConnectionInfo connection) {
-        publish(new TcpPeerClosedEvent(connection));
+        publish(new TcpPeerClosedEvent(connection), PEER_CLOSED);
     }
 
     @Override
     public void closed(ConnectionInfo connection, CloseReason reason, String error) {
-        publish(new TcpConnectionClosedEvent(connection, reason, error));
+        publish(new TcpConnectionClosedEvent(connection, reason, error), CLOSED);
     }
 
     @Override
     public void rejected(String listenerName, InetSocketAddress remoteAddress, RejectReason reason) {
-        publish(new TcpConnectionRejectedEvent(listenerName, remoteAddress, reason));
+        publish(new TcpConnectionRejectedEvent(listenerName, remoteAddress, reason), REJECTED);
     }
 
-    private void publish(TcpEvent event) {
+    private void publish(TcpEvent event, ResolvableType type) {
         try {
-            this.publisher.publishEvent(event);
+            TcpEventMulticaster multicaster = this.multicaster;
+            if (multicaster != null && this.context.isActive()) {
+                multicaster.multicastEvent(event, type);
+            }
+            else {
+                this.publisher.publishEvent(event);
+            }
         }
         catch (RuntimeException ex) {
             this.failures.increment();

@@ -3,9 +3,15 @@ package dev.kqlisten.boot.event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.SimpleApplicationEventMulticaster;
+import org.springframework.core.ResolvableType;
+
+import dev.kqlisten.connection.ConnectionInfo;
 
 /**
  * The context's {@code applicationEventMulticaster}: Spring's
@@ -16,16 +22,92 @@ import org.springframework.context.event.SimpleApplicationEventMulticaster;
  * <p>
  * Other events keep Spring's behaviour, so a failing listener of a Boot lifecycle event still
  * fails the application. Errors (OutOfMemoryError, ...) are never swallowed.
+ * <p>
+ * It also answers {@link #hasDataListeners()} for the poller on every read, from a cached
+ * answer that every change to the listeners invalidates.
  */
 public class TcpEventMulticaster extends SimpleApplicationEventMulticaster {
 
     private static final Logger logger = LoggerFactory.getLogger(TcpEventMulticaster.class);
 
+    private static final ResolvableType DATA_EVENT_TYPE = ResolvableType.forClass(TcpDataReceivedEvent.class);
+
+    /** Looked up like a real data event: its source type (ConnectionInfo) matters to some listeners. */
+    private static final TcpDataReceivedEvent DATA_EVENT_PROTOTYPE = new TcpDataReceivedEvent(
+            new ConnectionInfo(0, "", null, null, null), new byte[0]);
+
     private final EventListenerFailureCounter failures;
+
+    /** Incremented after every change to the listeners; any thread. */
+    private final AtomicLong listenersVersion = new AtomicLong(1);
+
+    /**
+     * {@code version << 1 | answer} of the last {@link #hasDataListeners()} computation; valid
+     * while its version is {@link #listenersVersion}. Any thread.
+     */
+    private volatile long dataListeners;
 
     /** As a bean, the multicaster receives its bean factory through {@code BeanFactoryAware}. */
     public TcpEventMulticaster(EventListenerFailureCounter failures) {
         this.failures = failures;
+    }
+
+    /**
+     * Whether any listener of this multicaster receives {@link TcpDataReceivedEvent}s now. Any
+     * thread; one or two volatile reads unless the listeners changed since the last call.
+     */
+    public boolean hasDataListeners() {
+        long version = this.listenersVersion.get();
+        long known = this.dataListeners;
+        if ((known >>> 1) == version) {
+            return (known & 1) != 0;
+        }
+        boolean answer = !getApplicationListeners(DATA_EVENT_PROTOTYPE, DATA_EVENT_TYPE).isEmpty();
+        // Tagged with the version read before the lookup: a change during it leaves the answer stale.
+        this.dataListeners = (version << 1) | (answer ? 1 : 0);
+        return answer;
+    }
+
+    @Override
+    public void addApplicationListener(ApplicationListener<?> listener) {
+        super.addApplicationListener(listener);
+        this.listenersVersion.incrementAndGet();
+    }
+
+    @Override
+    public void addApplicationListenerBean(String listenerBeanName) {
+        super.addApplicationListenerBean(listenerBeanName);
+        this.listenersVersion.incrementAndGet();
+    }
+
+    @Override
+    public void removeApplicationListener(ApplicationListener<?> listener) {
+        super.removeApplicationListener(listener);
+        this.listenersVersion.incrementAndGet();
+    }
+
+    @Override
+    public void removeApplicationListenerBean(String listenerBeanName) {
+        super.removeApplicationListenerBean(listenerBeanName);
+        this.listenersVersion.incrementAndGet();
+    }
+
+    @Override
+    public void removeApplicationListeners(Predicate<ApplicationListener<?>> predicate) {
+        super.removeApplicationListeners(predicate);
+        this.listenersVersion.incrementAndGet();
+    }
+
+    @Override
+    public void removeApplicationListenerBeans(Predicate<String> predicate) {
+        super.removeApplicationListenerBeans(predicate);
+        this.listenersVersion.incrementAndGet();
+    }
+
+    @Override
+    public void removeAllListeners() {
+        super.removeAllListeners();
+        this.listenersVersion.incrementAndGet();
     }
 
     @Override

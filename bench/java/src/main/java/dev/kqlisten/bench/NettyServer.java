@@ -21,13 +21,15 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
  * Reference server: Netty 4.2 on the native epoll transport, one event loop that both accepts
  * and reads, Netty's default receive buffers (adaptive, up to 64 KiB) and pooled allocator.
  * Netty closes a channel on EOF unless half-closure is allowed, which it is not here.
- * Usage: {@code NettyServer PORT STATS_FILE}.
+ * Usage: {@code NettyServer PORT STATS_FILE [count|checksum]}: with {@code checksum} the handler
+ * also sums every byte it reads ({@code getByte(i)} per byte), the same work as the benchmark's
+ * kqlisten data listener, so that CPU per GB compares like for like.
  */
 public final class NettyServer {
 
     public static void main(String[] args) throws InterruptedException {
         Epoll.ensureAvailability();
-        Counter counter = new Counter();
+        Counter counter = new Counter(args.length > 2 && args[2].equals("checksum"));
         StatsFile.publish(Paths.get(args[1]), counter);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try {
@@ -50,15 +52,23 @@ public final class NettyServer {
     @ChannelHandler.Sharable
     static final class Counter extends ChannelInboundHandlerAdapter implements StatsFile.Source {
 
+        private final boolean checksum;
+
         private volatile long bytes;
 
         private volatile long reads;
+
+        private volatile long sum;
 
         private volatile long accepted;
 
         private volatile long closed;
 
         volatile boolean ready;
+
+        Counter(boolean checksum) {
+            this.checksum = checksum;
+        }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -68,6 +78,13 @@ public final class NettyServer {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf buf = (ByteBuf) msg;
+            if (this.checksum) {
+                long s = this.sum;
+                for (int i = buf.readerIndex(), end = buf.writerIndex(); i < end; i++) {
+                    s += buf.getByte(i) & 0xff;
+                }
+                this.sum = s;
+            }
             this.bytes += buf.readableBytes();
             this.reads++;
             buf.release();

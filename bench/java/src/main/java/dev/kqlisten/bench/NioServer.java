@@ -13,7 +13,9 @@ import java.util.Iterator;
 
 /**
  * Reference server: one thread, one JDK {@link Selector}, one 64 KiB direct buffer; reads once
- * per readiness and closes on EOF. Usage: {@code NioServer PORT STATS_FILE}.
+ * per readiness and closes on EOF. Usage: {@code NioServer PORT STATS_FILE [count|checksum]}: with
+ * {@code checksum} it also sums every byte it reads ({@code get(i)} per byte), the same work as
+ * the benchmark's kqlisten data listener.
  */
 public final class NioServer implements StatsFile.Source {
 
@@ -28,8 +30,16 @@ public final class NioServer implements StatsFile.Source {
 
     private volatile boolean ready;
 
+    private volatile long sum;
+
+    private final boolean checksum;
+
+    private NioServer(boolean checksum) {
+        this.checksum = checksum;
+    }
+
     public static void main(String[] args) throws IOException {
-        new NioServer().run(Integer.parseInt(args[0]), args[1]);
+        new NioServer(args.length > 2 && args[2].equals("checksum")).run(Integer.parseInt(args[0]), args[1]);
     }
 
     private void run(int port, String statsPath) throws IOException {
@@ -77,6 +87,13 @@ public final class NioServer implements StatsFile.Source {
             n = -1;
         }
         if (n > 0) {
+            if (this.checksum) {
+                long s = this.sum;
+                for (int i = 0; i < n; i++) {
+                    s += buffer.get(i) & 0xff;
+                }
+                this.sum = s;
+            }
             this.bytes += n;
             this.reads++;
         }
