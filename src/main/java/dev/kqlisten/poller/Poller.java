@@ -438,6 +438,7 @@ public final class Poller implements Runnable, ReadFlowControl {
         }
         byte[] data = new byte[n];
         this.sockets.readBuffer().get(0, data);
+        this.stats.dataEvents++;
         try {
             this.listener.read(connection.info(), data);
         }

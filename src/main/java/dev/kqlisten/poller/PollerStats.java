@@ -20,6 +20,9 @@ public final class PollerStats {
 
     volatile long reads;
 
+    /** Reads handed to the listener; fewer than {@link #reads} while nobody listens for data. */
+    volatile long dataEvents;
+
     volatile long wakeups;
 
     volatile long listenerFailures;
@@ -133,6 +136,11 @@ public final class PollerStats {
 
     public long reads() {
         return this.reads;
+    }
+
+    /** Reads whose bytes were handed to the listener (a data event each). */
+    public long dataEvents() {
+        return this.dataEvents;
     }
 
     public long wakeups() {

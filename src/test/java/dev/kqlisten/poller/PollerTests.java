@@ -71,6 +71,7 @@ class PollerTests {
         assertThat(this.listener.events).containsExactly("opened:" + id, "read:" + id + ":world");
         assertThat(this.poller.stats().bytesRead()).isEqualTo(10);
         assertThat(this.poller.stats().reads()).isEqualTo(2);
+        assertThat(this.poller.stats().dataEvents()).isEqualTo(1);
     }
 
     @Test

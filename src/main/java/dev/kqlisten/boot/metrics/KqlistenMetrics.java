@@ -90,7 +90,7 @@ public class KqlistenMetrics implements MeterBinder, PollerObservers {
         // The bridge publishes one event per poller callback: opened per accept, data per read,
         // peer-closed before every PEER_CLOSED close, closed per close.
         published(registry, tags, listener, "opened", PollerStats::accepted);
-        published(registry, tags, listener, "data", PollerStats::reads);
+        published(registry, tags, listener, "data", PollerStats::dataEvents);
         published(registry, tags, listener, "peer-closed", (s) -> s.closed(CloseReason.PEER_CLOSED));
         published(registry, tags, listener, "closed", PollerStats::closed);
         published(registry, tags, listener, "rejected", PollerStats::rejected);
