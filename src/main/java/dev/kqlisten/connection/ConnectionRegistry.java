@@ -1,6 +1,5 @@
 package dev.kqlisten.connection;
 
-import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -109,7 +108,14 @@ public final class ConnectionRegistry {
 
     /** A snapshot of the live connections, for shutdown where closing modifies the registry. */
     public Connection[] toArray() {
-        return Arrays.stream(this.values).filter((c) -> c != null).toArray(Connection[]::new);
+        Connection[] live = new Connection[this.size];
+        int n = 0;
+        for (Connection connection : this.values) {
+            if (connection != null) {
+                live[n++] = connection;
+            }
+        }
+        return live;
     }
 
     private void resize(int capacity) {

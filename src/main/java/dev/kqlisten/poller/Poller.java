@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
 import dev.kqlisten.connection.CloseReason;
@@ -104,6 +105,9 @@ public final class Poller implements Runnable, ReadFlowControl {
     private long nextIdleScanNanos;
 
     private final Acceptor acceptor;
+
+    /** {@link #opened(int)} as the acceptor's callback, made once: a method reference per event allocates. */
+    private final IntConsumer onAccepted = this::opened;
 
     private boolean draining;
 
@@ -286,7 +290,7 @@ public final class Poller implements Runnable, ReadFlowControl {
         for (int i = 0; i < n; i++) {
             long id = this.ready.id(i);
             if (id == LISTENER_ID) {
-                this.acceptor.acceptAll(this.iterationNanos, this::opened);
+                this.acceptor.acceptAll(this.iterationNanos, this.onAccepted);
             }
             else {
                 Connection connection = this.connections.get(id);
