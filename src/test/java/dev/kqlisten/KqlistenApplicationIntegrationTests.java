@@ -17,6 +17,7 @@ import dev.kqlisten.boot.event.TcpListenerStartedEvent;
 import dev.kqlisten.boot.event.TcpPeerClosedEvent;
 import dev.kqlisten.support.ConnectionTrace;
 import dev.kqlisten.support.OpenFileDescriptors;
+import dev.kqlisten.support.TestApplication;
 import dev.kqlisten.support.TestBackend;
 import dev.kqlisten.support.TrafficRecorder;
 import org.junit.jupiter.api.Assumptions;
@@ -213,22 +214,13 @@ class KqlistenApplicationIntegrationTests {
     }
 
     static ConfigurableApplicationContext start(TestBackend backend, int port, Class<?> extra, String... moreArgs) {
-        backend.assumeAvailable();
-        List<String> args = new ArrayList<>();
-        backend.springProperties().forEach((p) -> args.add("--" + p));
-        args.add("--server.port=0");
-        // Close connections at once on stop; graceful draining is tested on its own.
-        args.add("--server.shutdown=immediate");
-        args.add("--kqlisten.logging.enabled=false");
-        args.add("--kqlisten.listeners[0].name=it");
-        args.add("--kqlisten.listeners[0].address=127.0.0.1");
-        args.add("--kqlisten.listeners[0].port=" + port);
-        args.addAll(List.of(moreArgs));
-        SpringApplicationBuilder builder = new SpringApplicationBuilder(KqlistenApplication.class, Recording.class);
+        List<Class<?>> sources = new ArrayList<>(List.of(Recording.class));
         if (extra != null) {
-            builder.sources(extra);
+            sources.add(extra);
         }
-        return builder.run(args.toArray(String[]::new));
+        List<String> args = new ArrayList<>(List.of(moreArgs));
+        args.add("--kqlisten.listeners[0].port=" + port);
+        return TestApplication.start(backend, sources, args.toArray(String[]::new));
     }
 
     /** Test beans, registered as a source of the application (not component-scanned). */
