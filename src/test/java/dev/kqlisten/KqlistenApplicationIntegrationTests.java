@@ -133,7 +133,7 @@ class KqlistenApplicationIntegrationTests {
         Assumptions.assumeTrue(OpenFileDescriptors.countable(), "needs /proc/self/fd");
         // Warm-up: class loading, jar files and native libraries open descriptors once per JVM.
         start(backend, 0, null).close();
-        int before = OpenFileDescriptors.count();
+        OpenFileDescriptors before = OpenFileDescriptors.snapshot();
         int port;
         List<Socket> clients = new ArrayList<>();
         try (ConfigurableApplicationContext context = start(backend, 0, null)) {
@@ -155,7 +155,7 @@ class KqlistenApplicationIntegrationTests {
                 client.close();
             }
         }
-        assertThat(OpenFileDescriptors.count()).as("open descriptors after stop").isEqualTo(before);
+        assertThat(before.leakedSince()).as("open descriptors after stop").isEmpty();
         try (ConfigurableApplicationContext again = start(backend, port, null)) {
             assertThat(again.getEnvironment().getProperty("local.kqlisten.port", Integer.class)).isEqualTo(port);
         }

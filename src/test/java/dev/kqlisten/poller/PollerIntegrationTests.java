@@ -205,7 +205,7 @@ class PollerIntegrationTests {
         try (Running warm = Running.start(backend, InetAddress.getLoopbackAddress(), 1024, new TrafficRecorder(false))) {
             assertThat(warm.address().getPort()).isPositive();
         }
-        int before = OpenFileDescriptors.count();
+        OpenFileDescriptors before = OpenFileDescriptors.snapshot();
         TrafficRecorder recorder = new TrafficRecorder(false);
         List<Socket> clients = new ArrayList<>();
         try (Running server = Running.start(backend, InetAddress.getLoopbackAddress(), 1024, recorder)) {
@@ -221,7 +221,7 @@ class PollerIntegrationTests {
         for (Socket client : clients) {
             client.close();
         }
-        assertThat(OpenFileDescriptors.count()).isEqualTo(before);
+        assertThat(before.leakedSince()).as("descriptors left open").isEmpty();
     }
 
     /** A poller on its own thread, stopped by close(). */

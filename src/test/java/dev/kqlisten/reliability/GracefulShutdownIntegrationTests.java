@@ -67,7 +67,7 @@ class GracefulShutdownIntegrationTests {
         Assumptions.assumeTrue(OpenFileDescriptors.countable(), "needs /proc/self/fd");
         // Warm-up: class loading, jar files and native libraries open descriptors once per JVM.
         start(backend).close();
-        int before = OpenFileDescriptors.count();
+        OpenFileDescriptors before = OpenFileDescriptors.snapshot();
         List<Socket> clients = new ArrayList<>();
         Socket stubborn = null;
         CompletableFuture<Void> closing = null;
@@ -133,7 +133,7 @@ class GracefulShutdownIntegrationTests {
                 stubborn.close();
             }
         }
-        assertThat(OpenFileDescriptors.count()).as("open descriptors after the graceful stop").isEqualTo(before);
+        assertThat(before.leakedSince()).as("open descriptors after the graceful stop").isEmpty();
     }
 
     /** Writes bytes [offset, offset + length) of the stream of {@code seed}. */
