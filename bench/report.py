@@ -20,6 +20,9 @@ SERVERS = {
 # load -> [(key, label, higher_is_better)]
 METRICS = {
     "stream": [("mb_s", "MB/s read", True), ("cpu_s_per_gb", "CPU s per GB", False),
+               ("loop_s_per_gb", "of which event loop and app threads", False),
+               ("jit_s_per_gb", "of which JIT compiler threads", False),
+               ("gc_s_per_gb", "of which GC and VM threads", False),
                ("bytes_per_event", "bytes per read", True)],
     "churn": [("conns_s", "connections/s", True), ("cpu_us_per_conn", "server CPU µs per connection", False),
               ("p50_us", "p50 connect-to-close µs", False), ("p99_us", "p99 µs", False)],

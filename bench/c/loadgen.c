@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -155,6 +156,56 @@ static double server_cpu(void) {
     snprintf(path, sizeof path, "/proc/%d/task/%" PRIu64 "/stat", opt.pid, stats->publisher_tid);
     double publisher = stats->publisher_tid != 0 ? stat_cpu(path) : 0;
     return publisher > 0 ? all - publisher : all;
+}
+
+/* Server CPU by kind of thread, so a difference in CPU per unit of work can be placed: the
+ * JVM's JIT compiler threads, its GC and VM threads, and everything else (the event loop, and
+ * for kqlisten any dispatch threads). The stats publisher thread is left out, as above. */
+enum { GROUP_JIT, GROUP_GC, GROUP_APP, GROUPS };
+
+static void server_cpu_groups(double out[GROUPS]) {
+    for (int g = 0; g < GROUPS; g++) {
+        out[g] = 0;
+    }
+    char dir[64];
+    snprintf(dir, sizeof dir, "/proc/%d/task", opt.pid);
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return;
+    }
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL) {
+        if (ent->d_name[0] == '.' || strtoull(ent->d_name, NULL, 10) == stats->publisher_tid) {
+            continue;
+        }
+        char path[384], buf[512];
+        snprintf(path, sizeof path, "%s/%s/stat", dir, ent->d_name);
+        int fd = open(path, O_RDONLY);
+        if (fd < 0) {
+            continue;
+        }
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n <= 0) {
+            continue;
+        }
+        buf[n] = 0;
+        const char *comm = strchr(buf, '(');
+        double cpu = stat_cpu(path);
+        if (comm == NULL || cpu < 0) {
+            continue;
+        }
+        comm++;
+        int group = GROUP_APP;
+        if (strncmp(comm, "C1 Compiler", 11) == 0 || strncmp(comm, "C2 Compiler", 11) == 0) {
+            group = GROUP_JIT;
+        } else if (strncmp(comm, "GC Thread", 9) == 0 || strncmp(comm, "G1 ", 3) == 0
+                   || strncmp(comm, "VM ", 3) == 0) {
+            group = GROUP_GC;
+        }
+        out[group] += cpu;
+    }
+    closedir(d);
 }
 
 /* VmRSS of the server in KiB. */
@@ -377,12 +428,15 @@ static int run_stream(int size_per_write, const char *name) {
         fprintf(stderr, "loadgen: the server did not accept %d connections\n", opt.conns);
     }
     struct snapshot start = snap();
+    double groups0[GROUPS], groups1[GROUPS];
+    server_cpu_groups(groups0);
     double cpu0 = server_cpu();
     double t0 = now();
     e.bytes = blast(fds, opt.conns, buf, (size_t)size_per_write, opt.secs);
     double t_sent = now();
     double t_counted = await_stats(bytes_reached, &e, SETTLE_TIMEOUT_S);
     double cpu1 = server_cpu();
+    server_cpu_groups(groups1);
     struct snapshot end = snap();
     int unclosed = finish_conns(fds, opt.conns, SETTLE_TIMEOUT_S);
     await_stats(all_reached, &e, SETTLE_TIMEOUT_S);
@@ -396,10 +450,15 @@ static int run_stream(int size_per_write, const char *name) {
     double events = (double)(end.reads - start.reads);
     double cpu = cpu1 - cpu0;
     printf("RESULT load=%s secs=%.3f sent=%" PRIu64 " counted=%.0f mb_s=%.1f events_s=%.0f "
-           "bytes_per_event=%.0f cpu_s=%.3f cpu_s_per_gb=%.3f cpu_pct=%.1f unclosed=%d %s\n",
+           "bytes_per_event=%.0f cpu_s=%.3f cpu_s_per_gb=%.3f cpu_pct=%.1f "
+           "loop_s_per_gb=%.3f jit_s_per_gb=%.3f gc_s_per_gb=%.3f unclosed=%d %s\n",
            name, elapsed, e.bytes, counted, counted / elapsed / 1e6, events / elapsed,
            events > 0 ? counted / events : 0, cpu, counted > 0 ? cpu / (counted / 1e9) : 0,
-           100 * cpu / elapsed, unclosed, verdict);
+           100 * cpu / elapsed,
+           counted > 0 ? (groups1[GROUP_APP] - groups0[GROUP_APP]) / (counted / 1e9) : 0,
+           counted > 0 ? (groups1[GROUP_JIT] - groups0[GROUP_JIT]) / (counted / 1e9) : 0,
+           counted > 0 ? (groups1[GROUP_GC] - groups0[GROUP_GC]) / (counted / 1e9) : 0,
+           unclosed, verdict);
     return bad;
 }
 
