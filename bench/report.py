@@ -9,6 +9,7 @@ from collections import defaultdict
 SERVERS = {
     "c": "C epoll (ET, accept4, 64 KiB reads)",
     "kq-epoll": "kqlisten, epoll, @EventListener",
+    "kq-epoll-borrowed": "kqlisten, epoll, @EventListener on borrowed (zero-copy) data",
     "kq-kqueue": "kqlisten, kqueue (kqcompat), @EventListener",
     "kq-epoll-nolistener": "kqlisten, epoll, no data listener",
     "netty": "Netty 4.2 epoll, 1 event loop",

@@ -7,9 +7,9 @@
 #                           connections, no unpinned round
 #
 # Options: --reps N (pinned rounds), --unpinned-reps N, --out FILE (default BENCHMARKS.md at the
-# repository root), --servers "c kq-epoll ..." (default all: c kq-epoll kq-kqueue
-# kq-epoll-nolistener netty netty-sum nio nio-sum; the -sum variants checksum every byte like the
-# kqlisten data listener), and for targeted before/after runs: --loads "stream churn hold events
+# repository root), --servers "c kq-epoll ..." (default all: c kq-epoll kq-epoll-borrowed
+# kq-kqueue kq-epoll-nolistener netty netty-sum nio nio-sum; the -sum variants checksum every byte
+# like the kqlisten data listeners), and for targeted before/after runs: --loads "stream churn hold events
 # cold" (default all), --secs S (load length), --warmup S (warm-up stream and churn per server
 # start). BENCH_JAVA_OPTS replaces the JVM options (e.g. to add a profiler agent).
 #
@@ -26,7 +26,7 @@ cd "$ROOT"
 QUICK=0
 REPS=3
 UNPINNED_REPS=1
-SERVERS="c kq-epoll kq-kqueue kq-epoll-nolistener netty netty-sum nio nio-sum"
+SERVERS="c kq-epoll kq-epoll-borrowed kq-kqueue kq-epoll-nolistener netty netty-sum nio nio-sum"
 LOADS="stream churn hold events cold"
 SECS=
 WARMUP=
@@ -139,6 +139,8 @@ start_server() {
         c) "${pin[@]}" "$BIN/epoll_server" "$SERVER_PORT" "$STATS" >"$logf" 2>&1 & ;;
         kq-epoll) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication "${kq[@]}" \
             --kqlisten.backend=epoll --bench.data-listener=true >"$logf" 2>&1 & ;;
+        kq-epoll-borrowed) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication "${kq[@]}" \
+            --kqlisten.backend=epoll --bench.borrowed-data-listener=true >"$logf" 2>&1 & ;;
         kq-epoll-nolistener) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication \
             "${kq[@]}" --kqlisten.backend=epoll --bench.data-listener=false >"$logf" 2>&1 & ;;
         kq-kqueue) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication "${kq[@]}" \

@@ -16,7 +16,7 @@ import dev.kqlisten.poller.PollerStats;
 
 /**
  * Publishes the server's own counts to the benchmark's stats file ({@code bench.stats-file}):
- * bytes and data events as the {@link BenchDataListener} counted them when it is enabled, else
+ * bytes and data events as the data listener ({@link BenchCounter}) counted them when one is enabled, else
  * as the poller counted them; accepted and closed connections as the poller counted them.
  */
 @Component
@@ -25,13 +25,13 @@ public class BenchStatsPublisher implements StatsFile.Source {
 
     private final PollerLifecycle lifecycle;
 
-    private final @Nullable BenchDataListener listener;
+    private final @Nullable BenchCounter listener;
 
     /** Set once by the publisher thread when the listener runs; read only by that thread. */
     private @Nullable PollerStats stats;
 
     public BenchStatsPublisher(@Value("${bench.stats-file}") String path, PollerLifecycle lifecycle,
-            ObjectProvider<BenchDataListener> listener) {
+            ObjectProvider<BenchCounter> listener) {
         this.lifecycle = lifecycle;
         this.listener = listener.getIfAvailable();
         StatsFile.publish(Paths.get(path), this);

@@ -2,6 +2,7 @@ package dev.kqlisten.poller;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
@@ -112,9 +113,13 @@ public final class OrderedDispatcher implements PollerListener {
         }
     }
 
+    /**
+     * Any data receiver needs a copy here: the bytes are handed over after the poller has reused
+     * its read buffer. The worker lends that copy to a borrowed-data receiver.
+     */
     @Override
     public boolean wantsData() {
-        return this.delegate.wantsData();
+        return this.delegate.wantsData() || this.delegate.wantsBorrowedData();
     }
 
     @Override
@@ -238,11 +243,22 @@ public final class OrderedDispatcher implements PollerListener {
             while (again);
         }
 
+        /** Borrowed first, then copied, as the poller does; asked again here, on the worker. */
+        private void read(byte[] data) {
+            PollerListener delegate = OrderedDispatcher.this.delegate;
+            if (delegate.wantsBorrowedData()) {
+                delegate.readBorrowed(this.connection, ByteBuffer.wrap(data).asReadOnlyBuffer());
+            }
+            if (delegate.wantsData()) {
+                delegate.read(this.connection, data);
+            }
+        }
+
         private void handle(Event event) {
             try {
                 switch (event.kind) {
                     case OPENED -> OrderedDispatcher.this.delegate.opened(this.connection);
-                    case READ -> OrderedDispatcher.this.delegate.read(this.connection, event.data);
+                    case READ -> read(event.data);
                     case PEER_CLOSED -> OrderedDispatcher.this.delegate.peerClosed(this.connection);
                     case CLOSED -> OrderedDispatcher.this.delegate.closed(this.connection, event.reason, event.error);
                 }

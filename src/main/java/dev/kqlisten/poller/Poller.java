@@ -3,6 +3,7 @@ package dev.kqlisten.poller;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,6 +63,9 @@ public final class Poller implements Runnable, ReadFlowControl {
     private final Multiplexer multiplexer;
 
     private final Sockets sockets;
+
+    /** A read-only view of the native read buffer, lent to borrowed-data receivers. */
+    private final ByteBuffer borrowedView;
 
     private final PollerListener listener;
 
@@ -123,6 +127,7 @@ public final class Poller implements Runnable, ReadFlowControl {
         this.transport = transport;
         this.multiplexer = transport.multiplexer();
         this.sockets = transport.sockets();
+        this.borrowedView = this.sockets.readBuffer().asReadOnlyBuffer();
         this.listener = listener;
         this.listenFd = listenFd;
         this.localAddress = localAddress;
@@ -430,24 +435,38 @@ public final class Poller implements Runnable, ReadFlowControl {
     }
 
     /**
-     * Copies {@code n} bytes out of the read buffer, the one copy, and hands them over; counts
-     * them only when the listener has no receiver for data.
+     * Hands the {@code n} bytes in the read buffer to the listener: first lent in place to a
+     * borrowed-data receiver, then copied once into a fresh array for a copy receiver. With
+     * neither, they are only counted.
      */
     private void deliver(Connection connection, int n) {
         connection.recordRead(n, this.iterationNanos);
         this.stats.reads++;
         this.stats.bytesRead += n;
-        if (!this.listener.wantsData()) {
+        boolean borrowed = this.listener.wantsBorrowedData();
+        boolean copied = this.listener.wantsData();
+        if (!borrowed && !copied) {
             return;
         }
-        byte[] data = new byte[n];
-        this.sockets.readBuffer().get(0, data);
         this.stats.dataEvents++;
-        try {
-            this.listener.read(connection.info(), data);
+        if (borrowed) {
+            this.borrowedView.clear().limit(n);
+            try {
+                this.listener.readBorrowed(connection.info(), this.borrowedView);
+            }
+            catch (RuntimeException ex) {
+                listenerFailed(ex);
+            }
         }
-        catch (RuntimeException ex) {
-            listenerFailed(ex);
+        if (copied) {
+            byte[] data = new byte[n];
+            this.sockets.readBuffer().get(0, data);
+            try {
+                this.listener.read(connection.info(), data);
+            }
+            catch (RuntimeException ex) {
+                listenerFailed(ex);
+            }
         }
     }
 

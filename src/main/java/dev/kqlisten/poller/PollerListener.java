@@ -1,6 +1,7 @@
 package dev.kqlisten.poller;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionInfo;
@@ -34,6 +35,24 @@ public interface PollerListener {
      */
     default boolean wantsData() {
         return true;
+    }
+
+    /**
+     * Bytes arrived, lent for the duration of the call: {@code data} is a read-only view of the
+     * poller's read buffer (position 0, limit the byte count), which the next read overwrites.
+     * The receiver must not keep it or use it after returning; it copies what it keeps. Made only
+     * while {@link #wantsBorrowedData()} is {@code true}, and for the same bytes before
+     * {@link #read}, so a read costs no allocation and no copy when only this receiver exists.
+     */
+    default void readBorrowed(ConnectionInfo connection, ByteBuffer data) {
+    }
+
+    /**
+     * Whether {@link #readBorrowed} has a receiver now. Asked once per read, on the poller
+     * thread, like {@link #wantsData()}.
+     */
+    default boolean wantsBorrowedData() {
+        return false;
     }
 
     /** The peer shut down its sending side; every byte it sent before has been delivered. */

@@ -1,6 +1,8 @@
 package dev.kqlisten.poller;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -437,6 +439,56 @@ class OrderedDispatcherTests {
         assertThat(budget.bytesInFlight()).isZero();
         assertThat(budget.suspendedConnections()).isZero();
         assertThat(dispatcher.connections()).isZero();
+    }
+
+    @Test
+    void aBorrowedDataReceiverIsLentTheQueuedCopyOnItsWorker() {
+        List<String> seen = new ArrayList<>();
+        PollerListener listener = new PollerListener() {
+
+            @Override
+            public boolean wantsData() {
+                return false;
+            }
+
+            @Override
+            public boolean wantsBorrowedData() {
+                return true;
+            }
+
+            @Override
+            public void readBorrowed(ConnectionInfo connection, ByteBuffer data) {
+                byte[] bytes = new byte[data.remaining()];
+                data.get(bytes);
+                seen.add((data.isReadOnly() ? "read-only " : "writable ") + new String(bytes, StandardCharsets.US_ASCII));
+            }
+
+            @Override
+            public void read(ConnectionInfo connection, byte[] data) {
+                seen.add("copy");
+            }
+
+            @Override
+            public void opened(ConnectionInfo connection) {
+            }
+
+            @Override
+            public void peerClosed(ConnectionInfo connection) {
+            }
+
+            @Override
+            public void closed(ConnectionInfo connection, CloseReason reason, String error) {
+            }
+
+        };
+        OrderedDispatcher dispatcher = dispatcher(listener, this.manual, new DispatchBudget(1 << 20, 1 << 20), 4096);
+        // The poller must copy for it: its own buffer is reused before the worker runs.
+        assertThat(dispatcher.wantsData()).isTrue();
+        assertThat(dispatcher.wantsBorrowedData()).isFalse();
+        dispatcher.opened(info(1));
+        dispatcher.read(info(1), "abc".getBytes(StandardCharsets.US_ASCII));
+        this.manual.runAll();
+        assertThat(seen).containsExactly("read-only abc");
     }
 
     /** The closed callback runs before the lane forgets its state; wait for the workers to end. */

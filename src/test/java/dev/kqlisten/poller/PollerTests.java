@@ -75,6 +75,36 @@ class PollerTests {
     }
 
     @Test
+    void borrowedDataIsLentReadOnlyBeforeTheCopyAndAloneWhenNoCopyIsWanted() throws Exception {
+        long id = acceptOne(10);
+        this.listener.wantsBorrowedData = true;
+        this.fake.reads(10, bytes("hello"));
+        this.fake.batch(event(id, R, 5, 0));
+        this.poller.runOnce(-1);
+        this.listener.wantsData = false;
+        this.fake.reads(10, bytes("world!"));
+        this.fake.batch(event(id, R, 6, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).containsExactly("opened:" + id, "borrowed:" + id + ":hello",
+                "read:" + id + ":hello", "borrowed:" + id + ":world!");
+        assertThat(this.listener.borrowedReadOnly).isTrue();
+        assertThat(this.poller.stats().dataEvents()).isEqualTo(2);
+    }
+
+    @Test
+    void aThrowingBorrowedReceiverDoesNotCostTheCopyReceiverItsBytes() throws Exception {
+        long id = acceptOne(10);
+        this.listener.wantsBorrowedData = true;
+        this.listener.failure = new IllegalStateException("listener bug");
+        this.fake.reads(10, bytes("abc"));
+        this.fake.batch(event(id, R, 3, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).containsExactly("opened:" + id, "borrowed:" + id + ":abc",
+                "read:" + id + ":abc");
+        assertThat(this.poller.stats().listenerFailures()).isEqualTo(2);
+    }
+
+    @Test
     void readIsSizedByAvailableBytesAndCappedByTheBuffer() throws Exception {
         long id = acceptOne(10);
         this.fake.reads(10, bytes("abc"), bytes("0123456789abcdefXYZ"));

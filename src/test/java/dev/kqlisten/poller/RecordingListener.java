@@ -1,5 +1,6 @@
 package dev.kqlisten.poller;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,11 @@ final class RecordingListener implements PollerListener {
 
     boolean wantsData = true;
 
+    boolean wantsBorrowedData;
+
+    /** Whether every buffer lent to {@link #readBorrowed} was read-only. */
+    boolean borrowedReadOnly = true;
+
     @Override
     public boolean wantsData() {
         return this.wantsData;
@@ -32,6 +38,19 @@ final class RecordingListener implements PollerListener {
     @Override
     public void read(ConnectionInfo connection, byte[] data) {
         record("read:" + connection.id() + ":" + new String(data, StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public boolean wantsBorrowedData() {
+        return this.wantsBorrowedData;
+    }
+
+    @Override
+    public void readBorrowed(ConnectionInfo connection, ByteBuffer data) {
+        this.borrowedReadOnly &= data.isReadOnly();
+        byte[] bytes = new byte[data.remaining()];
+        data.get(bytes);
+        record("borrowed:" + connection.id() + ":" + new String(bytes, StandardCharsets.US_ASCII));
     }
 
     @Override

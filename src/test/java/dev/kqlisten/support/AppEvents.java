@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import dev.kqlisten.boot.event.TcpConnectionClosedEvent;
 import dev.kqlisten.boot.event.TcpConnectionOpenedEvent;
 import dev.kqlisten.boot.event.TcpConnectionRejectedEvent;
+import dev.kqlisten.boot.event.TcpDataBorrowedEvent;
 import dev.kqlisten.boot.event.TcpDataReceivedEvent;
 import dev.kqlisten.boot.event.TcpPeerClosedEvent;
 
@@ -20,7 +21,9 @@ import org.springframework.context.event.EventListener;
 
 /**
  * Records every kqlisten connection event of an application: a {@link TrafficRecorder} (bytes
- * checksummed in event order, not kept), the rejections, and when each connection closed. Any
+ * checksummed in event order, not kept), the rejections, and when each connection closed. The
+ * bytes come from {@link TcpDataReceivedEvent}s, or with {@code kqlisten.test.data-events=borrowed}
+ * from {@link TcpDataBorrowedEvent}s only (see {@link TestApplication}). Any
  * condition over them can be awaited with a deadline; every event wakes the waiters.
  */
 public class AppEvents {
@@ -40,9 +43,9 @@ public class AppEvents {
         changed();
     }
 
-    @EventListener
-    void read(TcpDataReceivedEvent event) {
-        this.recorder.read(event.getConnectionId(), event.copyBytes());
+    /** Bytes of a data event, from {@link TestApplication}'s copied or borrowed data recorder. */
+    void read(long connectionId, byte[] bytes) {
+        this.recorder.read(connectionId, bytes);
     }
 
     @EventListener

@@ -2,14 +2,20 @@ package dev.kqlisten.support;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.kqlisten.KqlistenApplication;
 import dev.kqlisten.boot.PollerLifecycle;
 import dev.kqlisten.boot.TcpListenerInfo;
+import dev.kqlisten.boot.event.TcpDataBorrowedEvent;
+import dev.kqlisten.boot.event.TcpDataReceivedEvent;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
 
 /**
  * Starts the whole application for one backend with a single listener {@code it} on
@@ -67,12 +73,78 @@ public final class TestApplication {
         return context.getBean(PollerLifecycle.class).getListeners().get(0);
     }
 
-    /** Registered as a source of the application (not component-scanned). */
+    /**
+     * Registered as a source of the application (not component-scanned). The data recorder is
+     * chosen by {@code kqlisten.test.data-events}: {@code copied} (default) or {@code borrowed};
+     * only the chosen event type has a listener, as in an application that uses only that one.
+     */
     static class Recording {
 
         @Bean
         AppEvents appEvents() {
             return new AppEvents();
+        }
+
+        @Bean
+        @ConditionalOnProperty(name = "kqlisten.test.data-events", havingValue = "copied", matchIfMissing = true)
+        CopiedDataRecorder copiedDataRecorder(AppEvents events) {
+            return new CopiedDataRecorder(events);
+        }
+
+        @Bean
+        @ConditionalOnProperty(name = "kqlisten.test.data-events", havingValue = "borrowed")
+        BorrowedDataRecorder borrowedDataRecorder(AppEvents events) {
+            return new BorrowedDataRecorder(events);
+        }
+
+    }
+
+    /** Records the bytes of every {@link TcpDataReceivedEvent}. */
+    public static final class CopiedDataRecorder {
+
+        private final AppEvents events;
+
+        CopiedDataRecorder(AppEvents events) {
+            this.events = events;
+        }
+
+        @EventListener
+        void read(TcpDataReceivedEvent event) {
+            this.events.read(event.getConnectionId(), event.copyBytes());
+        }
+
+    }
+
+    /**
+     * Records the bytes of every {@link TcpDataBorrowedEvent}, copied during the call, and keeps
+     * the last event (which must be unusable once the call returned).
+     */
+    public static final class BorrowedDataRecorder {
+
+        private final AppEvents events;
+
+        private final Set<String> threads = ConcurrentHashMap.newKeySet();
+
+        private volatile TcpDataBorrowedEvent last;
+
+        BorrowedDataRecorder(AppEvents events) {
+            this.events = events;
+        }
+
+        @EventListener
+        void read(TcpDataBorrowedEvent event) {
+            this.threads.add(Thread.currentThread().getName());
+            this.last = event;
+            this.events.read(event.getConnectionId(), event.copyBytes());
+        }
+
+        public TcpDataBorrowedEvent last() {
+            return this.last;
+        }
+
+        /** The names of the threads the events came on. */
+        public Set<String> threads() {
+            return this.threads;
         }
 
     }

@@ -10,6 +10,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ResolvableType;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.RejectReason;
@@ -30,9 +31,11 @@ import dev.kqlisten.poller.PollerListener;
  * publish to a parent. While the context is not active (refresh not finished, or closed) events
  * take {@code publishEvent}, so Spring's handling of those phases is unchanged. In the same
  * setting, {@link #wantsData()} reports whether any listener receives {@link TcpDataReceivedEvent},
- * and the poller skips the copy of the bytes and the event when none does. With a parent context
- * (whose listeners also receive every event) or another multicaster, every event takes
- * {@code publishEvent} and data is always wanted.
+ * and the poller skips the copy of the bytes and the event when none does;
+ * {@link #wantsBorrowedData()} answers the same for {@link TcpDataBorrowedEvent}. With a parent
+ * context (whose listeners also receive every event) or another multicaster, every event takes
+ * {@code publishEvent}, copied data is always wanted and borrowed data never is: lending the read
+ * buffer needs the knowledge that nobody else gets the event.
  */
 public class ApplicationEventBridge implements PollerListener {
 
@@ -41,6 +44,8 @@ public class ApplicationEventBridge implements PollerListener {
     private static final ResolvableType OPENED = ResolvableType.forClass(TcpConnectionOpenedEvent.class);
 
     private static final ResolvableType DATA = ResolvableType.forClass(TcpDataReceivedEvent.class);
+
+    private static final ResolvableType BORROWED = ResolvableType.forClass(TcpDataBorrowedEvent.class);
 
     private static final ResolvableType PEER_CLOSED = ResolvableType.forClass(TcpPeerClosedEvent.class);
 
@@ -83,6 +88,12 @@ public class ApplicationEventBridge implements PollerListener {
     }
 
     @Override
+    public boolean wantsBorrowedData() {
+        TcpEventMulticaster multicaster = this.multicaster;
+        return multicaster != null && multicaster.hasBorrowedDataListeners();
+    }
+
+    @Override
     public void opened(ConnectionInfo connection) {
         publish(new TcpConnectionOpenedEvent(connection), OPENED);
     }
@@ -90,6 +101,18 @@ public class ApplicationEventBridge implements PollerListener {
     @Override
     public void read(ConnectionInfo connection, byte[] data) {
         publish(new TcpDataReceivedEvent(connection, data), DATA);
+    }
+
+    /** Publishes the loan, then ends it: the poller reuses the buffer once this returns. */
+    @Override
+    public void readBorrowed(ConnectionInfo connection, ByteBuffer data) {
+        TcpDataBorrowedEvent event = new TcpDataBorrowedEvent(connection, data);
+        try {
+            publish(event, BORROWED);
+        }
+        finally {
+            event.release();
+        }
     }
 
     @Override

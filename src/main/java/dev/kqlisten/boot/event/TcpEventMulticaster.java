@@ -3,6 +3,7 @@ package dev.kqlisten.boot.event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -23,8 +24,8 @@ import dev.kqlisten.connection.ConnectionInfo;
  * Other events keep Spring's behaviour, so a failing listener of a Boot lifecycle event still
  * fails the application. Errors (OutOfMemoryError, ...) are never swallowed.
  * <p>
- * It also answers {@link #hasDataListeners()} for the poller on every read, from a cached
- * answer that every change to the listeners invalidates.
+ * It also answers {@link #hasDataListeners()} and {@link #hasBorrowedDataListeners()} for the
+ * poller on every read, from a cached answer that every change to the listeners invalidates.
  */
 public class TcpEventMulticaster extends SimpleApplicationEventMulticaster {
 
@@ -32,9 +33,20 @@ public class TcpEventMulticaster extends SimpleApplicationEventMulticaster {
 
     private static final ResolvableType DATA_EVENT_TYPE = ResolvableType.forClass(TcpDataReceivedEvent.class);
 
+    private static final ResolvableType BORROWED_EVENT_TYPE = ResolvableType.forClass(TcpDataBorrowedEvent.class);
+
+    private static final ConnectionInfo PROTOTYPE_CONNECTION = new ConnectionInfo(0, "", null, null, null);
+
     /** Looked up like a real data event: its source type (ConnectionInfo) matters to some listeners. */
-    private static final TcpDataReceivedEvent DATA_EVENT_PROTOTYPE = new TcpDataReceivedEvent(
-            new ConnectionInfo(0, "", null, null, null), new byte[0]);
+    private static final TcpDataReceivedEvent DATA_EVENT_PROTOTYPE = new TcpDataReceivedEvent(PROTOTYPE_CONNECTION,
+            new byte[0]);
+
+    private static final TcpDataBorrowedEvent BORROWED_EVENT_PROTOTYPE = new TcpDataBorrowedEvent(
+            PROTOTYPE_CONNECTION, ByteBuffer.allocate(0));
+
+    private static final int DATA = 1;
+
+    private static final int BORROWED = 2;
 
     private final EventListenerFailureCounter failures;
 
@@ -42,8 +54,8 @@ public class TcpEventMulticaster extends SimpleApplicationEventMulticaster {
     private final AtomicLong listenersVersion = new AtomicLong(1);
 
     /**
-     * {@code version << 1 | answer} of the last {@link #hasDataListeners()} computation; valid
-     * while its version is {@link #listenersVersion}. Any thread.
+     * {@code version << 2 | answers} (bits {@link #DATA} and {@link #BORROWED}) of the last
+     * computation; valid while its version is {@link #listenersVersion}. Any thread.
      */
     private volatile long dataListeners;
 
@@ -57,15 +69,25 @@ public class TcpEventMulticaster extends SimpleApplicationEventMulticaster {
      * thread; one or two volatile reads unless the listeners changed since the last call.
      */
     public boolean hasDataListeners() {
+        return (dataListenerKinds() & DATA) != 0;
+    }
+
+    /** Whether any listener receives {@link TcpDataBorrowedEvent}s now; as cheap as the above. */
+    public boolean hasBorrowedDataListeners() {
+        return (dataListenerKinds() & BORROWED) != 0;
+    }
+
+    private int dataListenerKinds() {
         long version = this.listenersVersion.get();
         long known = this.dataListeners;
-        if ((known >>> 1) == version) {
-            return (known & 1) != 0;
+        if ((known >>> 2) == version) {
+            return (int) (known & 3);
         }
-        boolean answer = !getApplicationListeners(DATA_EVENT_PROTOTYPE, DATA_EVENT_TYPE).isEmpty();
+        int kinds = (getApplicationListeners(DATA_EVENT_PROTOTYPE, DATA_EVENT_TYPE).isEmpty() ? 0 : DATA)
+                | (getApplicationListeners(BORROWED_EVENT_PROTOTYPE, BORROWED_EVENT_TYPE).isEmpty() ? 0 : BORROWED);
         // Tagged with the version read before the lookup: a change during it leaves the answer stale.
-        this.dataListeners = (version << 1) | (answer ? 1 : 0);
-        return answer;
+        this.dataListeners = (version << 2) | kinds;
+        return kinds;
     }
 
     @Override

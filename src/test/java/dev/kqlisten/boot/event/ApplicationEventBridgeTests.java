@@ -1,7 +1,9 @@
 package dev.kqlisten.boot.event;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -17,6 +19,7 @@ import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionInfo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * {@link ApplicationEventBridge} with the context's {@link TcpEventMulticaster}: events reach
@@ -113,6 +116,58 @@ class ApplicationEventBridgeTests {
         ApplicationEventBridge bridge = new ApplicationEventBridge((event) -> {
         }, new EventListenerFailureCounter());
         assertThat(bridge.wantsData()).isTrue();
+    }
+
+    @Test
+    void borrowedDataIsPublishedOnlyWhileSomeoneListensAndIsReleasedWhenTheListenersReturn() {
+        this.runner.withBean(AnyConnectionEvent.class).run((context) -> {
+            TcpEventMulticaster multicaster = context.getBean(TcpEventMulticaster.class);
+            ApplicationEventBridge bridge = new ApplicationEventBridge(context,
+                    context.getBean(EventListenerFailureCounter.class), multicaster);
+            // A listener of every connection event does not receive borrowed data by accident.
+            assertThat(bridge.wantsBorrowedData()).isFalse();
+            BorrowedOnly borrowed = new BorrowedOnly();
+            context.addApplicationListener(borrowed);
+            assertThat(bridge.wantsBorrowedData()).isTrue();
+            ByteBuffer lent = ByteBuffer.wrap(new byte[] { 9, 8, 7 }).asReadOnlyBuffer();
+            bridge.readBorrowed(CONNECTION, lent);
+            assertThat(borrowed.bytesDuringTheCall).containsExactly(new byte[] { 9, 8, 7 });
+            TcpDataBorrowedEvent kept = borrowed.events.get(0);
+            assertThat(kept.getLength()).isEqualTo(3);
+            assertThatIllegalStateException().isThrownBy(kept::getData).withMessageContaining("copyBytes()");
+            assertThatIllegalStateException().isThrownBy(kept::copyBytes);
+            assertThat(context.getBean(AnyConnectionEvent.class).events).isEmpty();
+            multicaster.removeApplicationListener(borrowed);
+            assertThat(bridge.wantsBorrowedData()).isFalse();
+        });
+    }
+
+    @Test
+    void withAParentContextBorrowedDataIsNeverLent() {
+        try (AnnotationConfigApplicationContext parent = new AnnotationConfigApplicationContext()) {
+            parent.refresh();
+            this.runner.withParent(parent).run((context) -> {
+                context.addApplicationListener(new BorrowedOnly());
+                ApplicationEventBridge bridge = new ApplicationEventBridge(context,
+                        context.getBean(EventListenerFailureCounter.class), context.getBean(TcpEventMulticaster.class));
+                assertThat(context.getBean(TcpEventMulticaster.class).hasBorrowedDataListeners()).isTrue();
+                assertThat(bridge.wantsBorrowedData()).isFalse();
+            });
+        }
+    }
+
+    static class BorrowedOnly implements ApplicationListener<TcpDataBorrowedEvent> {
+
+        final List<TcpDataBorrowedEvent> events = new ArrayList<>();
+
+        final List<byte[]> bytesDuringTheCall = new ArrayList<>();
+
+        @Override
+        public void onApplicationEvent(TcpDataBorrowedEvent event) {
+            this.events.add(event);
+            this.bytesDuringTheCall.add(event.copyBytes());
+        }
+
     }
 
     static class EofOnly implements ApplicationListener<TcpPeerClosedEvent> {
