@@ -1,7 +1,5 @@
 package dev.kqlisten.boot.event;
 
-import java.net.InetSocketAddress;
-
 import dev.kqlisten.connection.ConnectionInfo;
 
 /**
@@ -9,7 +7,7 @@ import dev.kqlisten.connection.ConnectionInfo;
  * {@link ConnectionInfo}. Published on the listener's poller thread, so a slow listener delays
  * every connection of that listener.
  */
-public abstract class TcpConnectionEvent extends TcpEvent {
+public abstract class TcpConnectionEvent extends TcpEvent implements TcpConnectionFacts {
 
     private static final long serialVersionUID = 1L;
 
@@ -17,22 +15,9 @@ public abstract class TcpConnectionEvent extends TcpEvent {
         super(connection, connection.listenerName());
     }
 
-    /** The connection's immutable facts. */
+    @Override
     public ConnectionInfo getConnection() {
         return (ConnectionInfo) getSource();
-    }
-
-    /** The connection id: unique in the JVM, never reused, not the fd. */
-    public long getConnectionId() {
-        return getConnection().id();
-    }
-
-    public InetSocketAddress getRemoteAddress() {
-        return getConnection().remoteAddress();
-    }
-
-    public InetSocketAddress getLocalAddress() {
-        return getConnection().localAddress();
     }
 
 }

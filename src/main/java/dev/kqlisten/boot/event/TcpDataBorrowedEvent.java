@@ -1,6 +1,5 @@
 package dev.kqlisten.boot.event;
 
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -18,13 +17,14 @@ import dev.kqlisten.connection.ConnectionInfo;
  * kept by mistake (or handed to an {@code @Async} listener) fails loudly instead of showing later
  * bytes; a view obtained during the call is not guarded that way and must not be kept either.
  * <p>
- * The event is published only while some listener receives it, for every read in arrival order,
+ * The event is published only while a listener declared for this type exists (a listener of every
+ * event alone does not count, but receives it then too), for every read in arrival order,
  * on the poller thread (in executor dispatch mode, on the connection's worker, over a copy). When
  * both kinds of data listener exist, each read is published as this event first and then as a
  * {@link TcpDataReceivedEvent}. It is not a {@link TcpConnectionEvent}, so listeners of all
  * connection events do not receive it by accident; a listener of every {@link TcpEvent} does.
  */
-public class TcpDataBorrowedEvent extends TcpEvent {
+public class TcpDataBorrowedEvent extends TcpEvent implements TcpConnectionFacts {
 
     private static final long serialVersionUID = 1L;
 
@@ -42,18 +42,9 @@ public class TcpDataBorrowedEvent extends TcpEvent {
         this.length = data.remaining();
     }
 
-    /** The connection's immutable facts. */
+    @Override
     public ConnectionInfo getConnection() {
         return (ConnectionInfo) getSource();
-    }
-
-    /** The connection id: unique in the JVM, never reused, not the fd. */
-    public long getConnectionId() {
-        return getConnection().id();
-    }
-
-    public InetSocketAddress getRemoteAddress() {
-        return getConnection().remoteAddress();
     }
 
     /**

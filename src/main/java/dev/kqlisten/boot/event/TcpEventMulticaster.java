@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.util.Collection;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -44,6 +45,19 @@ public class TcpEventMulticaster extends SimpleApplicationEventMulticaster {
     private static final TcpDataBorrowedEvent BORROWED_EVENT_PROTOTYPE = new TcpDataBorrowedEvent(
             PROTOTYPE_CONNECTION, ByteBuffer.allocate(0));
 
+    /**
+     * Never published: the listeners it finds take every kqlisten event (declared for
+     * {@link TcpEvent}, {@link ApplicationEvent}, {@link Object}, or lambdas whose type Spring
+     * cannot see).
+     */
+    private static final TcpEvent ANY_EVENT_PROBE = new TcpEvent(PROTOTYPE_CONNECTION, "") {
+
+        private static final long serialVersionUID = 1L;
+
+    };
+
+    private static final ResolvableType ANY_EVENT_PROBE_TYPE = ResolvableType.forInstance(ANY_EVENT_PROBE);
+
     private static final int DATA = 1;
 
     private static final int BORROWED = 2;
@@ -72,7 +86,10 @@ public class TcpEventMulticaster extends SimpleApplicationEventMulticaster {
         return (dataListenerKinds() & DATA) != 0;
     }
 
-    /** Whether any listener receives {@link TcpDataBorrowedEvent}s now; as cheap as the above. */
+    /**
+     * Whether a listener declared for {@link TcpDataBorrowedEvent} (not only for every event)
+     * exists now; as cheap as the above.
+     */
     public boolean hasBorrowedDataListeners() {
         return (dataListenerKinds() & BORROWED) != 0;
     }
@@ -83,8 +100,14 @@ public class TcpEventMulticaster extends SimpleApplicationEventMulticaster {
         if ((known >>> 2) == version) {
             return (int) (known & 3);
         }
+        // Lending is for listeners that asked for it by type: a listener of every event would make
+        // each read publish two data events. It still receives borrowed events while lent.
+        Collection<ApplicationListener<?>> borrowed = getApplicationListeners(BORROWED_EVENT_PROTOTYPE,
+                BORROWED_EVENT_TYPE);
+        boolean lend = !borrowed.isEmpty()
+                && !getApplicationListeners(ANY_EVENT_PROBE, ANY_EVENT_PROBE_TYPE).containsAll(borrowed);
         int kinds = (getApplicationListeners(DATA_EVENT_PROTOTYPE, DATA_EVENT_TYPE).isEmpty() ? 0 : DATA)
-                | (getApplicationListeners(BORROWED_EVENT_PROTOTYPE, BORROWED_EVENT_TYPE).isEmpty() ? 0 : BORROWED);
+                | (lend ? BORROWED : 0);
         // Tagged with the version read before the lookup: a change during it leaves the answer stale.
         this.dataListeners = (version << 2) | kinds;
         return kinds;

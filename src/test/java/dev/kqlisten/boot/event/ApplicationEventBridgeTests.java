@@ -143,6 +143,24 @@ class ApplicationEventBridgeTests {
     }
 
     @Test
+    void aListenerOfEveryEventDoesNotMakeThePollerLendButReceivesTheLoans() {
+        this.runner.run((context) -> {
+            List<Object> everything = new CopyOnWriteArrayList<>();
+            // A lambda: Spring cannot see its event type and hands it every event.
+            context.addApplicationListener((event) -> everything.add(event));
+            TcpEventMulticaster multicaster = context.getBean(TcpEventMulticaster.class);
+            ApplicationEventBridge bridge = new ApplicationEventBridge(context,
+                    context.getBean(EventListenerFailureCounter.class), multicaster);
+            assertThat(bridge.wantsBorrowedData()).isFalse();
+            assertThat(bridge.wantsData()).isTrue();
+            context.addApplicationListener(new BorrowedOnly());
+            assertThat(bridge.wantsBorrowedData()).isTrue();
+            bridge.readBorrowed(CONNECTION, ByteBuffer.wrap(new byte[] { 1 }).asReadOnlyBuffer());
+            assertThat(everything).singleElement().isInstanceOf(TcpDataBorrowedEvent.class);
+        });
+    }
+
+    @Test
     void withAParentContextBorrowedDataIsNeverLent() {
         try (AnnotationConfigApplicationContext parent = new AnnotationConfigApplicationContext()) {
             parent.refresh();
