@@ -73,7 +73,7 @@ class KqlistenPropertiesTests {
     void defaultsReachTheTransportAndListenSpec() {
         KqlistenProperties properties = new KqlistenProperties();
         KqlistenProperties.Listener listener = properties.getListeners().get(0);
-        assertThat(properties.toTransportOptions(listener).readBufferSize()).isEqualTo(64 * 1024);
+        assertThat(properties.toTransportOptions(listener).readBufferSize()).isEqualTo(256 * 1024);
         assertThat(properties.toTransportOptions(listener).maxEvents()).isEqualTo(1024);
         assertThat(listener.toListenSpec().reuseAddress()).isTrue();
         assertThat(listener.toListenSpec().ipv6Only()).isFalse();
@@ -165,7 +165,8 @@ class KqlistenPropertiesTests {
                 "must be at least kqlisten.listeners[1].read-buffer-size (131072B) when kqlisten.dispatch.mode is "
                         + "executor",
                 "kqlisten.dispatch.mode=executor", "kqlisten.dispatch.max-bytes-in-flight-per-connection=64KB",
-                "kqlisten.listeners[0].name=a", "kqlisten.listeners[0].port=7001", "kqlisten.listeners[1].name=b",
+                "kqlisten.listeners[0].name=a", "kqlisten.listeners[0].port=7001",
+                "kqlisten.listeners[0].read-buffer-size=64KB", "kqlisten.listeners[1].name=b",
                 "kqlisten.listeners[1].port=7002", "kqlisten.listeners[1].read-buffer-size=128KB");
     }
 
