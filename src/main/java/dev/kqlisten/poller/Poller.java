@@ -3,7 +3,6 @@ package dev.kqlisten.poller;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,9 +63,6 @@ public final class Poller implements Runnable, ReadFlowControl {
 
     private final Sockets sockets;
 
-    /** A read-only view of the native read buffer, lent to borrowed-data receivers. */
-    private final ByteBuffer borrowedView;
-
     private final PollerListener listener;
 
     private final int listenFd;
@@ -110,6 +106,8 @@ public final class Poller implements Runnable, ReadFlowControl {
 
     private final Acceptor acceptor;
 
+    private final ReadPath reads;
+
     /** {@link #opened(int)} as the acceptor's callback, made once: a method reference per event allocates. */
     private final IntConsumer onAccepted = this::opened;
 
@@ -127,8 +125,7 @@ public final class Poller implements Runnable, ReadFlowControl {
         this.transport = transport;
         this.multiplexer = transport.multiplexer();
         this.sockets = transport.sockets();
-        this.borrowedView = this.sockets.readBuffer().asReadOnlyBuffer();
-        this.listener = listener;
+        this.listener = new ContainedListener(listener, this.stats, config.listenerName());
         this.listenFd = listenFd;
         this.localAddress = localAddress;
         this.wildcard = localAddress.getAddress().isAnyLocalAddress();
@@ -136,6 +133,19 @@ public final class Poller implements Runnable, ReadFlowControl {
         PollerLimits limits = config.limits();
         this.acceptor = new Acceptor(config.listenerName(), listenFd, this.multiplexer, this.sockets, this.stats,
                 limits);
+        this.reads = new ReadPath(this.sockets, config.readBufferSize(), this.listener, this.stats, new ReadPath.Ends() {
+
+            @Override
+            public void peerClosed(Connection connection) {
+                Poller.this.peerClosed(connection);
+            }
+
+            @Override
+            public void failed(Connection connection, int rawErrno) {
+                closeWithError(connection, rawErrno);
+            }
+
+        });
         this.idleTimeoutNanos = limits.idleTimeout().toNanos();
         if (this.idleTimeoutNanos > 0) {
             this.nextIdleScanNanos = this.iterationNanos + idleScanIntervalNanos();
@@ -301,7 +311,8 @@ public final class Poller implements Runnable, ReadFlowControl {
                 Connection connection = this.connections.get(id);
                 if (connection != null) {
                     // null: closed earlier in this batch; its late events are dropped.
-                    handleConnectionEvent(connection, i);
+                    this.reads.ready(connection, this.ready.error(i), this.ready.available(i), this.ready.isEof(i),
+                            this.iterationNanos);
                 }
             }
         }
@@ -338,12 +349,7 @@ public final class Poller implements Runnable, ReadFlowControl {
         if (rejection != null) {
             this.sockets.close(fd);
             this.stats.countRejected(rejection);
-            try {
-                this.listener.rejected(name(), remote, rejection);
-            }
-            catch (RuntimeException ex) {
-                listenerFailed(ex);
-            }
+            this.listener.rejected(name(), remote, rejection);
             return;
         }
         long id = nextConnectionId.incrementAndGet();
@@ -366,108 +372,7 @@ public final class Poller implements Runnable, ReadFlowControl {
         this.acceptor.connectionOpened(remote);
         this.stats.accepted++;
         this.stats.activeConnections = this.connections.size();
-        try {
-            this.listener.opened(info);
-        }
-        catch (RuntimeException ex) {
-            listenerFailed(ex);
-        }
-    }
-
-    private void handleConnectionEvent(Connection connection, int i) {
-        int error = this.ready.error(i);
-        if (error != 0) {
-            // A pending socket error (reset, timeout) or a failed registration. Deliver what
-            // is still readable first, then close with the error as the reason.
-            drain(connection);
-            closeWithError(connection, error);
-            return;
-        }
-        long available = this.ready.available(i);
-        boolean eof = this.ready.isEof(i);
-        if (eof && available == 0) {
-            peerClosed(connection);
-            return;
-        }
-        int want = this.config.readBufferSize();
-        if (available > 0 && available < want) {
-            want = (int) available;
-        }
-        int n = readOnce(connection, want);
-        if (n > 0 && eof && (available >= 0 ? n >= available : n < want)) {
-            // kqueue: everything that was pending is read. epoll: a short read after RDHUP
-            // means the receive queue, which holds every byte before the FIN, is empty.
-            peerClosed(connection);
-        }
-    }
-
-    /**
-     * Delivers whatever is still readable before an error closes the connection. A read of 0
-     * here is not an orderly EOF: once the pending error has been collected (epoll reads and
-     * thereby clears SO_ERROR), the kernel reports end of stream for a reset connection too.
-     */
-    private void drain(Connection connection) {
-        int n;
-        while ((n = this.sockets.read(connection.fd(), this.config.readBufferSize())) > 0) {
-            deliver(connection, n);
-        }
-    }
-
-    /**
-     * One read: delivers bytes, handles EOF (0) and errors. Returns what read returned, or 0
-     * once the connection is closed.
-     */
-    private int readOnce(Connection connection, int want) {
-        int n = this.sockets.read(connection.fd(), want);
-        if (n > 0) {
-            deliver(connection, n);
-            return n;
-        }
-        if (n == 0) {
-            peerClosed(connection);
-            return 0;
-        }
-        if (n == Sockets.FAILED) {
-            closeWithError(connection, this.sockets.lastErrno());
-            return 0;
-        }
-        return n;
-    }
-
-    /**
-     * Hands the {@code n} bytes in the read buffer to the listener: first lent in place to a
-     * borrowed-data receiver, then copied once into a fresh array for a copy receiver. With
-     * neither, they are only counted.
-     */
-    private void deliver(Connection connection, int n) {
-        connection.recordRead(n, this.iterationNanos);
-        this.stats.reads++;
-        this.stats.bytesRead += n;
-        boolean borrowed = this.listener.wantsBorrowedData();
-        boolean copied = this.listener.wantsData();
-        if (!borrowed && !copied) {
-            return;
-        }
-        this.stats.dataEvents++;
-        if (borrowed) {
-            this.borrowedView.clear().limit(n);
-            try {
-                this.listener.readBorrowed(connection.info(), this.borrowedView);
-            }
-            catch (RuntimeException ex) {
-                listenerFailed(ex);
-            }
-        }
-        if (copied) {
-            byte[] data = new byte[n];
-            this.sockets.readBuffer().get(0, data);
-            try {
-                this.listener.read(connection.info(), data);
-            }
-            catch (RuntimeException ex) {
-                listenerFailed(ex);
-            }
-        }
+        this.listener.opened(info);
     }
 
     private void peerClosed(Connection connection) {
@@ -475,12 +380,7 @@ public final class Poller implements Runnable, ReadFlowControl {
             return;
         }
         connection.markPeerClosed();
-        try {
-            this.listener.peerClosed(connection.info());
-        }
-        catch (RuntimeException ex) {
-            listenerFailed(ex);
-        }
+        this.listener.peerClosed(connection.info());
         close(connection, CloseReason.PEER_CLOSED, null);
     }
 
@@ -500,17 +400,7 @@ public final class Poller implements Runnable, ReadFlowControl {
         this.acceptor.connectionClosed(connection.info().remoteAddress(), this.iterationNanos);
         this.stats.countClosed(reason);
         this.stats.activeConnections = this.connections.size();
-        try {
-            this.listener.closed(connection.info(), reason, error);
-        }
-        catch (RuntimeException ex) {
-            listenerFailed(ex);
-        }
-    }
-
-    private void listenerFailed(RuntimeException ex) {
-        this.stats.listenerFailures++;
-        logger.log(Level.WARNING, "Listener '" + name() + "': an event listener threw; the poller goes on", ex);
+        this.listener.closed(connection.info(), reason, error);
     }
 
     /**

@@ -1,0 +1,138 @@
+package dev.kqlisten.poller;
+
+import java.nio.ByteBuffer;
+
+import dev.kqlisten.connection.Connection;
+import dev.kqlisten.nativeio.Sockets;
+
+/**
+ * The read side of the loop: turns one connection's readiness into reads and hands the bytes to
+ * the {@link PollerListener}. Loop thread only; allocates nothing but the copy a copy receiver
+ * asks for.
+ * <ul>
+ * <li>A read is sized by the bytes the kernel reports (kqueue's {@code data}) and capped by the
+ * read buffer; epoll reports no count, so there it is the whole buffer.
+ * <li>EOF is reported only after every byte before it: at once when nothing is pending, else
+ * after the read that took the last pending byte (kqueue: the read reached {@code data}; epoll:
+ * a short read after RDHUP, since the receive queue holds every byte before the FIN). Otherwise
+ * the level-triggered registration reports the rest, and the EOF, again.
+ * <li>A pending socket error is reported after whatever is still readable.
+ * <li>Each read's bytes are first lent in place to a borrowed-data receiver, then copied once
+ * into a fresh array for a copy receiver; with neither, they are only counted.
+ * </ul>
+ */
+final class ReadPath {
+
+    /** How a connection ends: the poller's business (registry, multiplexer, closed event). */
+    interface Ends {
+
+        /** The peer's EOF, every byte before it delivered. */
+        void peerClosed(Connection connection);
+
+        /** A socket error, as the raw errno of this platform. */
+        void failed(Connection connection, int rawErrno);
+
+    }
+
+    private final Sockets sockets;
+
+    private final int bufferSize;
+
+    /** A read-only view of the native read buffer, lent to borrowed-data receivers. */
+    private final ByteBuffer borrowedView;
+
+    /** Contained: a callback that throws is counted and returns. */
+    private final PollerListener listener;
+
+    private final PollerStats stats;
+
+    private final Ends ends;
+
+    ReadPath(Sockets sockets, int bufferSize, PollerListener listener, PollerStats stats, Ends ends) {
+        this.sockets = sockets;
+        this.bufferSize = bufferSize;
+        this.borrowedView = sockets.readBuffer().asReadOnlyBuffer();
+        this.listener = listener;
+        this.stats = stats;
+        this.ends = ends;
+    }
+
+    /**
+     * One readiness report for an open connection.
+     *
+     * @param error the pending socket error (raw errno), or 0
+     * @param available the bytes the kernel reports readable, or -1 when it does not say (epoll)
+     * @param eof whether the peer has shut down its sending side
+     * @param nowNanos the time of the report, recorded as the connection's last read
+     */
+    void ready(Connection connection, int error, long available, boolean eof, long nowNanos) {
+        if (error != 0) {
+            // A pending socket error (reset, timeout) or a failed registration. Deliver what
+            // is still readable first, then close with the error as the reason.
+            drain(connection, nowNanos);
+            this.ends.failed(connection, error);
+            return;
+        }
+        if (eof && available == 0) {
+            this.ends.peerClosed(connection);
+            return;
+        }
+        int want = this.bufferSize;
+        if (available > 0 && available < want) {
+            want = (int) available;
+        }
+        int n = readOnce(connection, want, nowNanos);
+        if (n > 0 && eof && (available >= 0 ? n >= available : n < want)) {
+            this.ends.peerClosed(connection);
+        }
+    }
+
+    /**
+     * Delivers whatever is still readable before an error closes the connection. A read of 0
+     * here is not an orderly EOF: once the pending error has been collected (epoll reads and
+     * thereby clears SO_ERROR), the kernel reports end of stream for a reset connection too.
+     */
+    private void drain(Connection connection, long nowNanos) {
+        int n;
+        while ((n = this.sockets.read(connection.fd(), this.bufferSize)) > 0) {
+            deliver(connection, n, nowNanos);
+        }
+    }
+
+    /** One read: delivers bytes, reports EOF (0) and errors. Returns what read returned. */
+    private int readOnce(Connection connection, int want, long nowNanos) {
+        int n = this.sockets.read(connection.fd(), want);
+        if (n > 0) {
+            deliver(connection, n, nowNanos);
+        }
+        else if (n == 0) {
+            this.ends.peerClosed(connection);
+        }
+        else if (n == Sockets.FAILED) {
+            this.ends.failed(connection, this.sockets.lastErrno());
+        }
+        return n;
+    }
+
+    private void deliver(Connection connection, int n, long nowNanos) {
+        connection.recordRead(n, nowNanos);
+        this.stats.reads++;
+        this.stats.bytesRead += n;
+        boolean borrowed = this.listener.wantsBorrowedData();
+        boolean copied = this.listener.wantsData();
+        if (!borrowed && !copied) {
+            return;
+        }
+        this.stats.dataEvents++;
+        if (borrowed) {
+            this.borrowedView.clear().limit(n);
+            this.listener.readBorrowed(connection.info(), this.borrowedView);
+        }
+        if (copied) {
+            byte[] data = new byte[n];
+            this.sockets.readBuffer().get(0, data);
+            this.listener.read(connection.info(), data);
+        }
+    }
+
+}
