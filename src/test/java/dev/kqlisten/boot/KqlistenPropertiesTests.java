@@ -57,7 +57,7 @@ class KqlistenPropertiesTests {
                 assertThat(listener.isReuseAddress()).isTrue();
                 assertThat(listener.isReusePort()).isFalse();
                 assertThat(listener.isIpv6Only()).isFalse();
-                assertThat(listener.getReadBufferSize()).isEqualTo(DataSize.ofKilobytes(64));
+                assertThat(listener.getReadBufferSize()).isEqualTo(DataSize.ofKilobytes(256));
             });
         });
     }
