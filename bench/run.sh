@@ -11,7 +11,8 @@
 # kq-kqueue kq-epoll-nolistener netty netty-sum nio nio-sum; the -sum variants checksum every byte
 # like the kqlisten data listeners), and for targeted before/after runs: --loads "stream churn hold events
 # cold" (default all), --secs S (load length), --warmup S (warm-up stream and churn per server
-# start). BENCH_JAVA_OPTS replaces the JVM options (e.g. to add a profiler agent).
+# start). BENCH_JAVA_OPTS replaces the JVM options (e.g. to add a profiler agent); BENCH_KQ_ARGS
+# adds arguments to every kqlisten server (e.g. --kqlisten.listeners[0].read-buffer-size=64KB).
 #
 # Builds what it needs (the application and its kqueue-compatible test library with the Maven
 # wrapper, the reference servers in bench/java, the C programs in bench/c), then runs every load
@@ -133,7 +134,7 @@ start_server() {
     rm -f "$STATS"
     local kq=(--server.port=0 --kqlisten.logging.enabled=false --kqlisten.listeners[0].name=bench
         --kqlisten.listeners[0].port=$SERVER_PORT --kqlisten.listeners[0].address=127.0.0.1
-        --bench.stats-file="$STATS")
+        --bench.stats-file="$STATS" ${BENCH_KQ_ARGS:-})
     local logf="$WORK/server-$name-$PORT_SEQ.log"
     case "$name" in
         c) "${pin[@]}" "$BIN/epoll_server" "$SERVER_PORT" "$STATS" >"$logf" 2>&1 & ;;
@@ -304,6 +305,6 @@ echo "hold_big=$( [ "$BIG_HOLD" -gt 0 ] && [ "$(ulimit -n)" -gt $((BIG_HOLD + 10
 
 python3 bench/report.py --results "$RESULTS" --machine "$WORK/machine.txt" --command "$COMMAND" \
     --mode "$( [ "$QUICK" = 1 ] && echo quick || echo full )" \
-    --params "loads ${LOAD_SECS} s (warm-up ${WARMUP_SECS} s stream + churn per server start), hold ${HOLD_CONNS} connections idle ${HOLD_IDLE} s, cold churn ${COLD_SECS} s, ${REPS} pinned round(s), ${UNPINNED_REPS} unpinned round(s), JVM options: ${JAVA_OPTS}" \
+    --params "loads ${LOAD_SECS} s (warm-up ${WARMUP_SECS} s stream + churn per server start), hold ${HOLD_CONNS} connections idle ${HOLD_IDLE} s, cold churn ${COLD_SECS} s, ${REPS} pinned round(s), ${UNPINNED_REPS} unpinned round(s), JVM options: ${JAVA_OPTS}${BENCH_KQ_ARGS:+, kqlisten arguments: ${BENCH_KQ_ARGS}}" \
     >"$OUT_MD"
 log "wrote $OUT_MD"
