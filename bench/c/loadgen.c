@@ -208,6 +208,60 @@ static void server_cpu_groups(double out[GROUPS]) {
     closedir(d);
 }
 
+/* Per-thread CPU of the server (publisher left out), for the idle measurement. The process
+ * total minus the publisher reads two files at two instants, so at 100 Hz one tick of the
+ * publisher's own polling can land in either, and over a few idle seconds that tick is the whole
+ * signal. Here each thread is read once per snapshot; a thread that exits between snapshots
+ * drops out instead of making the difference negative. */
+#define MAX_TASKS 1024
+struct tasks {
+    int n;
+    uint64_t tid[MAX_TASKS];
+    double cpu[MAX_TASKS];
+};
+
+static void server_tasks(struct tasks *t) {
+    t->n = 0;
+    char dir[64];
+    snprintf(dir, sizeof dir, "/proc/%d/task", opt.pid);
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return;
+    }
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL && t->n < MAX_TASKS) {
+        uint64_t tid = strtoull(ent->d_name, NULL, 10);
+        if (ent->d_name[0] == '.' || tid == stats->publisher_tid) {
+            continue;
+        }
+        char path[384];
+        snprintf(path, sizeof path, "%s/%s/stat", dir, ent->d_name);
+        double cpu = stat_cpu(path);
+        if (cpu >= 0) {
+            t->tid[t->n] = tid;
+            t->cpu[t->n] = cpu;
+            t->n++;
+        }
+    }
+    closedir(d);
+}
+
+/* CPU seconds the threads alive at the end used since the first snapshot. */
+static double tasks_cpu_since(const struct tasks *before, const struct tasks *after) {
+    double sum = 0;
+    for (int i = 0; i < after->n; i++) {
+        double base = 0;
+        for (int j = 0; j < before->n; j++) {
+            if (before->tid[j] == after->tid[i]) {
+                base = before->cpu[j];
+                break;
+            }
+        }
+        sum += after->cpu[i] - base;
+    }
+    return sum;
+}
+
 /* VmRSS of the server in KiB. */
 static long server_rss_kib(void) {
     char path[64], line[256];
@@ -583,11 +637,13 @@ static int run_hold(void) {
         fprintf(stderr, "loadgen: the server did not accept all %d connections\n", opt.conns);
         t_accepted = now();
     }
-    double cpu0 = server_cpu();
+    static struct tasks idle0, idle1;
+    server_tasks(&idle0);
     double ti = now();
     sleep_s(opt.idle);
-    double cpu1 = server_cpu();
+    server_tasks(&idle1);
     double idle_elapsed = now() - ti;
+    double idle_cpu = tasks_cpu_since(&idle0, &idle1);
     long rss1 = server_rss_kib();
     e.bytes = (uint64_t)opt.conns;
     double tb = now();
@@ -608,7 +664,7 @@ static int run_hold(void) {
            "idle_cpu_pct=%.2f rss_before_kib=%ld rss_idle_kib=%ld rss_after_bytes_kib=%ld "
            "rss_per_conn_b=%.0f one_byte_each_ms=%.1f close_all_ms=%.1f %s\n",
            opt.conns, t_connected - t0, t_accepted - t0, opt.conns / (t_accepted - t0),
-           100 * (cpu1 - cpu0) / idle_elapsed, rss0, rss1, rss2,
+           100 * idle_cpu / idle_elapsed, rss0, rss1, rss2,
            1024.0 * (double)(rss1 - rss0) / opt.conns, t_bytes > 0 ? 1000 * (t_bytes - tb) : -1,
            t_closed > 0 ? 1000 * (t_closed - tc) : -1, verdict);
     return bad;
