@@ -116,19 +116,8 @@ static void map_stats(double timeout) {
     }
 }
 
-/* utime + stime in seconds, from fields 14 and 15 of a /proc stat file. */
-static double stat_cpu(const char *path) {
-    char buf[4096];
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) {
-        return -1;
-    }
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return -1;
-    }
-    buf[n] = 0;
+/* utime + stime in seconds, from fields 14 and 15 of the text of a /proc stat file (modified). */
+static double stat_text_cpu(char *buf) {
     char *p = strrchr(buf, ')');
     if (p == NULL) {
         return -1;
@@ -148,6 +137,27 @@ static double stat_cpu(const char *path) {
     return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* Reads a /proc stat file into buf (NUL-terminated); returns its length, or -1. */
+static ssize_t read_stat(const char *path, char *buf, size_t size) {
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        return -1;
+    }
+    ssize_t n = read(fd, buf, size - 1);
+    close(fd);
+    if (n <= 0) {
+        return -1;
+    }
+    buf[n] = 0;
+    return n;
+}
+
+/* utime + stime in seconds of a /proc stat file. */
+static double stat_cpu(const char *path) {
+    char buf[4096];
+    return read_stat(path, buf, sizeof buf) < 0 ? -1 : stat_text_cpu(buf);
+}
+
 /* CPU time of the server process less that of its stats publisher thread. */
 static double server_cpu(void) {
     char path[96];
@@ -158,67 +168,39 @@ static double server_cpu(void) {
     return publisher > 0 ? all - publisher : all;
 }
 
-/* Server CPU by kind of thread, so a difference in CPU per unit of work can be placed: the
- * JVM's JIT compiler threads, its GC and VM threads, and everything else (the event loop, and
- * for kqlisten any dispatch threads). The stats publisher thread is left out, as above. */
+/* The server's CPU per thread (its stats publisher left out), read once per thread per snapshot,
+ * and grouped by kind so that a difference in CPU per unit of work can be placed: the JVM's JIT
+ * compiler threads, its GC and VM threads, and everything else (the event loop, and for kqlisten
+ * any dispatch threads). Differences are taken thread by thread over the threads alive at the
+ * end: a thread that exits between snapshots (the JVM retires idle compiler threads) drops out
+ * instead of making a difference negative. For the idle measurement this matters too: the
+ * process total minus the publisher reads two files at two instants, and at 100 Hz one tick of
+ * the publisher's own polling could land in either, which over a few idle seconds was the whole
+ * signal. */
 enum { GROUP_JIT, GROUP_GC, GROUP_APP, GROUPS };
 
-static void server_cpu_groups(double out[GROUPS]) {
-    for (int g = 0; g < GROUPS; g++) {
-        out[g] = 0;
-    }
-    char dir[64];
-    snprintf(dir, sizeof dir, "/proc/%d/task", opt.pid);
-    DIR *d = opendir(dir);
-    if (d == NULL) {
-        return;
-    }
-    struct dirent *ent;
-    while ((ent = readdir(d)) != NULL) {
-        if (ent->d_name[0] == '.' || strtoull(ent->d_name, NULL, 10) == stats->publisher_tid) {
-            continue;
-        }
-        char path[384], buf[512];
-        snprintf(path, sizeof path, "%s/%s/stat", dir, ent->d_name);
-        int fd = open(path, O_RDONLY);
-        if (fd < 0) {
-            continue;
-        }
-        ssize_t n = read(fd, buf, sizeof buf - 1);
-        close(fd);
-        if (n <= 0) {
-            continue;
-        }
-        buf[n] = 0;
-        const char *comm = strchr(buf, '(');
-        double cpu = stat_cpu(path);
-        if (comm == NULL || cpu < 0) {
-            continue;
-        }
-        comm++;
-        int group = GROUP_APP;
-        if (strncmp(comm, "C1 Compiler", 11) == 0 || strncmp(comm, "C2 Compiler", 11) == 0) {
-            group = GROUP_JIT;
-        } else if (strncmp(comm, "GC Thread", 9) == 0 || strncmp(comm, "G1 ", 3) == 0
-                   || strncmp(comm, "VM ", 3) == 0) {
-            group = GROUP_GC;
-        }
-        out[group] += cpu;
-    }
-    closedir(d);
-}
-
-/* Per-thread CPU of the server (publisher left out), for the idle measurement. The process
- * total minus the publisher reads two files at two instants, so at 100 Hz one tick of the
- * publisher's own polling can land in either, and over a few idle seconds that tick is the whole
- * signal. Here each thread is read once per snapshot; a thread that exits between snapshots
- * drops out instead of making the difference negative. */
 #define MAX_TASKS 1024
 struct tasks {
     int n;
     uint64_t tid[MAX_TASKS];
     double cpu[MAX_TASKS];
+    int group[MAX_TASKS];
 };
+
+static int thread_group(const char *stat_text) {
+    const char *comm = strchr(stat_text, '(');
+    if (comm == NULL) {
+        return GROUP_APP;
+    }
+    comm++;
+    if (strncmp(comm, "C1 Compiler", 11) == 0 || strncmp(comm, "C2 Compiler", 11) == 0) {
+        return GROUP_JIT;
+    }
+    if (strncmp(comm, "GC Thread", 9) == 0 || strncmp(comm, "G1 ", 3) == 0 || strncmp(comm, "VM ", 3) == 0) {
+        return GROUP_GC;
+    }
+    return GROUP_APP;
+}
 
 static void server_tasks(struct tasks *t) {
     t->n = 0;
@@ -234,21 +216,29 @@ static void server_tasks(struct tasks *t) {
         if (ent->d_name[0] == '.' || tid == stats->publisher_tid) {
             continue;
         }
-        char path[384];
+        char path[384], buf[1024];
         snprintf(path, sizeof path, "%s/%s/stat", dir, ent->d_name);
-        double cpu = stat_cpu(path);
-        if (cpu >= 0) {
-            t->tid[t->n] = tid;
-            t->cpu[t->n] = cpu;
-            t->n++;
+        if (read_stat(path, buf, sizeof buf) < 0) {
+            continue;
         }
+        int group = thread_group(buf);    /* before stat_text_cpu, which cuts the text up */
+        double cpu = stat_text_cpu(buf);
+        if (cpu < 0) {
+            continue;
+        }
+        t->tid[t->n] = tid;
+        t->cpu[t->n] = cpu;
+        t->group[t->n] = group;
+        t->n++;
     }
     closedir(d);
 }
 
-/* CPU seconds the threads alive at the end used since the first snapshot. */
-static double tasks_cpu_since(const struct tasks *before, const struct tasks *after) {
-    double sum = 0;
+/* CPU seconds the threads alive at the end used since the first snapshot, per group. */
+static void tasks_cpu_since(const struct tasks *before, const struct tasks *after, double out[GROUPS]) {
+    for (int g = 0; g < GROUPS; g++) {
+        out[g] = 0;
+    }
     for (int i = 0; i < after->n; i++) {
         double base = 0;
         for (int j = 0; j < before->n; j++) {
@@ -257,9 +247,8 @@ static double tasks_cpu_since(const struct tasks *before, const struct tasks *af
                 break;
             }
         }
-        sum += after->cpu[i] - base;
+        out[after->group[i]] += after->cpu[i] - base;
     }
-    return sum;
 }
 
 /* VmRSS of the server in KiB. */
@@ -482,15 +471,17 @@ static int run_stream(int size_per_write, const char *name) {
         fprintf(stderr, "loadgen: the server did not accept %d connections\n", opt.conns);
     }
     struct snapshot start = snap();
-    double groups0[GROUPS], groups1[GROUPS];
-    server_cpu_groups(groups0);
+    static struct tasks tasks0, tasks1;
+    server_tasks(&tasks0);
     double cpu0 = server_cpu();
     double t0 = now();
     e.bytes = blast(fds, opt.conns, buf, (size_t)size_per_write, opt.secs);
     double t_sent = now();
     double t_counted = await_stats(bytes_reached, &e, SETTLE_TIMEOUT_S);
     double cpu1 = server_cpu();
-    server_cpu_groups(groups1);
+    server_tasks(&tasks1);
+    double groups[GROUPS];
+    tasks_cpu_since(&tasks0, &tasks1, groups);
     struct snapshot end = snap();
     int unclosed = finish_conns(fds, opt.conns, SETTLE_TIMEOUT_S);
     await_stats(all_reached, &e, SETTLE_TIMEOUT_S);
@@ -509,9 +500,9 @@ static int run_stream(int size_per_write, const char *name) {
            name, elapsed, e.bytes, counted, counted / elapsed / 1e6, events / elapsed,
            events > 0 ? counted / events : 0, cpu, counted > 0 ? cpu / (counted / 1e9) : 0,
            100 * cpu / elapsed,
-           counted > 0 ? (groups1[GROUP_APP] - groups0[GROUP_APP]) / (counted / 1e9) : 0,
-           counted > 0 ? (groups1[GROUP_JIT] - groups0[GROUP_JIT]) / (counted / 1e9) : 0,
-           counted > 0 ? (groups1[GROUP_GC] - groups0[GROUP_GC]) / (counted / 1e9) : 0,
+           counted > 0 ? groups[GROUP_APP] / (counted / 1e9) : 0,
+           counted > 0 ? groups[GROUP_JIT] / (counted / 1e9) : 0,
+           counted > 0 ? groups[GROUP_GC] / (counted / 1e9) : 0,
            unclosed, verdict);
     return bad;
 }
@@ -643,7 +634,9 @@ static int run_hold(void) {
     sleep_s(opt.idle);
     server_tasks(&idle1);
     double idle_elapsed = now() - ti;
-    double idle_cpu = tasks_cpu_since(&idle0, &idle1);
+    double idle_groups[GROUPS];
+    tasks_cpu_since(&idle0, &idle1, idle_groups);
+    double idle_cpu = idle_groups[GROUP_JIT] + idle_groups[GROUP_GC] + idle_groups[GROUP_APP];
     long rss1 = server_rss_kib();
     e.bytes = (uint64_t)opt.conns;
     double tb = now();
