@@ -15,7 +15,8 @@ import dev.kqlisten.boot.event.TcpPeerClosedEvent;
 
 /**
  * Logs one INFO line per listener start and stop and per connection open, read, EOF and close;
- * on while {@code kqlisten.logging.enabled} is true. Runs on the poller threads.
+ * on while {@code kqlisten.logging.enabled} is true. Runs on the poller threads (the dispatch
+ * threads in executor mode).
  */
 class TcpEventLogger {
 
@@ -43,23 +44,32 @@ class TcpEventLogger {
 
     @EventListener
     void onData(TcpDataReceivedEvent event) {
-        logger.info("[{}] #{} received {} bytes", event.getListenerName(), event.getConnectionId(),
-                event.getLength());
+        if (logger.isInfoEnabled()) {
+            logger.info("[{}] #{} received {} bytes", event.getListenerName(), event.getConnectionId(),
+                    event.getLength());
+        }
     }
 
     @EventListener
     void onRejected(TcpConnectionRejectedEvent event) {
-        logger.info("[{}] rejected a connection from {}: {}", event.getListenerName(),
-                SocketAddresses.format(event.getRemoteAddress()), event.getReason());
+        if (logger.isInfoEnabled()) {
+            logger.info("[{}] rejected a connection from {}: {}", event.getListenerName(),
+                    SocketAddresses.format(event.getRemoteAddress()), event.getReason());
+        }
     }
 
     @EventListener
     void onPeerClosed(TcpPeerClosedEvent event) {
-        logger.info("[{}] #{} peer closed its side (EOF)", event.getListenerName(), event.getConnectionId());
+        if (logger.isInfoEnabled()) {
+            logger.info("[{}] #{} peer closed its side (EOF)", event.getListenerName(), event.getConnectionId());
+        }
     }
 
     @EventListener
     void onClosed(TcpConnectionClosedEvent event) {
+        if (!logger.isInfoEnabled()) {
+            return;
+        }
         if (event.getError() != null) {
             logger.info("[{}] #{} closed: {} ({})", event.getListenerName(), event.getConnectionId(),
                     event.getReason(), event.getError());

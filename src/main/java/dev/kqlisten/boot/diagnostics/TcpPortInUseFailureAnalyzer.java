@@ -10,8 +10,7 @@ class TcpPortInUseFailureAnalyzer extends AbstractFailureAnalyzer<TcpPortInUseEx
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, TcpPortInUseException cause) {
-        String description = "TCP listener '" + cause.getListenerName() + "' failed to start: port " + cause.getPort()
-                + " on " + cause.getAddress().getHostAddress() + " is already in use.";
+        String description = cause.getMessage() + ".";
         String action = "Identify and stop the process that is listening on " + cause.getEndpoint()
                 + ", or set '" + cause.getPropertyPrefix() + ".port' to another port (0 lets the operating system "
                 + "choose a free one).";

@@ -83,7 +83,7 @@ public class KqlistenMetrics implements MeterBinder, PollerObservers {
                     listener, (s) -> s.rejected(reason));
         }
         gauge(registry, KqlistenMeters.ACCEPT_PAUSED, tags, listener,
-                (l) -> (l.current() != null && l.current().acceptPaused()) ? 1 : 0);
+                (l) -> current(l, (s) -> s.acceptPaused() ? 1 : 0));
         counter(registry, KqlistenMeters.ACCEPT_PAUSES, tags, listener, PollerStats::acceptPauses);
         counter(registry, KqlistenMeters.RECEIVED, tags, listener, PollerStats::bytesRead);
         counter(registry, KqlistenMeters.READS, tags, listener, PollerStats::reads);
