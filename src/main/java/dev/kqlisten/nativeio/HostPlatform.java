@@ -88,9 +88,4 @@ public record HostPlatform(HostOs os, String osName, String arch) {
         };
     }
 
-    /** e.g. {@code Linux amd64}. */
-    public String describe() {
-        return this.osName + " " + this.arch;
-    }
-
 }

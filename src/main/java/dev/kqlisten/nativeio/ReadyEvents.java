@@ -58,10 +58,6 @@ public final class ReadyEvents {
         return this.flags[i];
     }
 
-    public boolean isReadable(int i) {
-        return (this.flags[i] & READABLE) != 0;
-    }
-
     public boolean isEof(int i) {
         return (this.flags[i] & EOF) != 0;
     }

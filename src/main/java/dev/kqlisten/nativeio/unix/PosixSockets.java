@@ -18,7 +18,8 @@ import dev.kqlisten.nativeio.Sockets;
  * {@link #acceptSocket}); the rest is the same on Linux and the BSDs.
  * <p>
  * Threading: the buffers below belong to the one poller thread using this instance
- * ({@link #openListener} runs on the starting thread before that thread starts).
+ * ({@link #openListener} and the first {@link #localAddress} run on the starting thread before
+ * that thread starts).
  */
 public abstract class PosixSockets implements Sockets {
 
@@ -31,10 +32,16 @@ public abstract class PosixSockets implements Sockets {
 
     private final Memory acceptLength = new Memory(4);
 
-    /** One {@code int} for setsockopt/getsockopt values, and its {@code socklen_t}. */
+    /** One {@code int} for setsockopt values. */
     private final Memory intValue = new Memory(4);
 
-    private final Memory intLength = new Memory(4);
+    /**
+     * getsockname's address and {@code socklen_t} (a uint32, bsd-abi.md §4), reused: a wildcard
+     * listener asks for the local address of every accepted connection.
+     */
+    private final Memory nameAddress = new Memory(SockaddrCodec.CAPACITY);
+
+    private final Memory nameLength = new Memory(4);
 
     private final Memory readMemory;
 
@@ -99,11 +106,9 @@ public abstract class PosixSockets implements Sockets {
 
     @Override
     public InetSocketAddress localAddress(int fd) throws NativeIoException {
-        try (Memory address = new Memory(SockaddrCodec.CAPACITY); Memory length = new Memory(4)) {
-            length.setInt(0, SockaddrCodec.CAPACITY);
-            check(PosixLibc.getsockname(fd, address, length), "getsockname");
-            return this.codec.decode(address);
-        }
+        this.nameLength.setInt(0, SockaddrCodec.CAPACITY);
+        check(PosixLibc.getsockname(fd, this.nameAddress, this.nameLength), "getsockname");
+        return this.codec.decode(this.nameAddress);
     }
 
     @Override
@@ -158,7 +163,8 @@ public abstract class PosixSockets implements Sockets {
         this.acceptAddress.close();
         this.acceptLength.close();
         this.intValue.close();
-        this.intLength.close();
+        this.nameAddress.close();
+        this.nameLength.close();
         this.readMemory.close();
     }
 
