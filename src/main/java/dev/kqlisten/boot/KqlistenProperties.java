@@ -267,8 +267,9 @@ public class KqlistenProperties implements Validator {
         private @Nullable String library;
 
         /**
-         * The struct kevent layout and constants of that library: freebsd, darwin, openbsd or
-         * dragonfly. Unset means the host OS's; required for kqueue on Linux.
+         * The struct kevent layout and constants of that library: freebsd, darwin, openbsd,
+         * dragonfly, or libkqueue (libkqueue 2.x on Linux). Unset means the host OS's; required
+         * for kqueue on Linux. Checked against the library at start-up.
          */
         private @Nullable KqueueAbi layout;
 

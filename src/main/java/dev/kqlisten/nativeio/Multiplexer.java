@@ -35,8 +35,9 @@ public interface Multiplexer extends AutoCloseable {
 
     /**
      * Must be called just before {@code fd} is closed: drops changes still queued for it, so a
-     * queued registration cannot reach a reused descriptor number. The kernel drops the
-     * registration itself when the descriptor is closed.
+     * queued registration cannot reach a reused descriptor number. Kernels drop the registration
+     * themselves when the descriptor is closed; where a kqueue library does not (libkqueue), the
+     * registration is removed here, so the next descriptor with the same number can register.
      */
     void forget(int fd);
 

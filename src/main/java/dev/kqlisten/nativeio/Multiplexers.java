@@ -2,6 +2,7 @@ package dev.kqlisten.nativeio;
 
 import dev.kqlisten.nativeio.bsd.BsdConstants;
 import dev.kqlisten.nativeio.bsd.BsdSockets;
+import dev.kqlisten.nativeio.bsd.KeventAbiCheck;
 import dev.kqlisten.nativeio.bsd.KQueueMultiplexer;
 import dev.kqlisten.nativeio.linux.EpollMultiplexer;
 import dev.kqlisten.nativeio.linux.LinuxConstants;
@@ -47,7 +48,7 @@ public final class Multiplexers {
                     : openKQueue(options, host);
             return new NativeTransport(multiplexer, sockets);
         }
-        catch (NativeTransportUnavailableException ex) {
+        catch (NativeTransportUnavailableException | KqueueAbiMismatchException ex) {
             closeQuietly(sockets);
             throw ex;
         }
@@ -75,6 +76,8 @@ public final class Multiplexers {
         }
         ErrnoTable errnos = (host.os() == HostOs.LINUX) ? LinuxConstants.SOCKETS.errnos()
                 : BsdConstants.forOs(host.os()).errnos();
+        // Prove the layout on a scratch kqueue before the backend trusts it (docs/native-abi.md).
+        KeventAbiCheck.verify(options.kqueueLibrary(), abi, options.kqueueAbi() != null, errnos);
         return new KQueueMultiplexer(abi, options.kqueueLibrary(), errnos, options.maxEvents());
     }
 

@@ -21,7 +21,8 @@ class NativeTransportUnavailableFailureAnalyzer extends AbstractFailureAnalyzer<
                 + ".";
         String action = "Run on a supported platform, or change 'kqlisten.backend' (auto, kqueue or epoll). For kqueue "
                 + "on Linux, set 'kqlisten.kqueue.library' to a kqueue-compatible library and "
-                + "'kqlisten.kqueue.layout' to its ABI (freebsd, darwin, openbsd or dragonfly).";
+                + "'kqlisten.kqueue.layout' to its ABI (libkqueue for libkqueue; freebsd, darwin, openbsd or "
+                + "dragonfly for a library built with that OS's struct kevent).";
         return new FailureAnalysis(description, action, cause);
     }
 

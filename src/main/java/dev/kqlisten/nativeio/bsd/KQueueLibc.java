@@ -8,8 +8,8 @@ import dev.kqlisten.nativeio.unix.PosixLibc;
 
 /**
  * Direct-mapped {@code kqueue(2)} and {@code kevent(2)} with the ABI-independent constants
- * (bsd-abi.md §2: the same on FreeBSD, macOS, OpenBSD and DragonFly; EVFILT_USER differs and is
- * in {@link KeventLayout}).
+ * (docs/native-abi.md; bsd-abi.md §2 and §11: the same on FreeBSD, macOS, OpenBSD, DragonFly and
+ * libkqueue; EVFILT_USER differs and is in {@link KeventLayout}).
  * <p>
  * The natives are registered once per JVM, against the library {@link #bind} is first given: a
  * class's native methods can be bound to one library only. Asking for another later fails.
@@ -19,6 +19,8 @@ final class KQueueLibc {
     static final short EVFILT_READ = -1;
 
     static final short EV_ADD = 0x0001;
+
+    static final short EV_DELETE = 0x0002;
 
     static final short EV_ENABLE = 0x0004;
 
@@ -35,6 +37,11 @@ final class KQueueLibc {
     static final int NOTE_FFNOP = 0;
 
     static final int NOTE_TRIGGER = 0x01000000;
+
+    /** EVFILT_USER: on input, replace the user flags with the low 24 bits; on output, they are the low 24 bits. */
+    static final int NOTE_FFCOPY = 0xC0000000;
+
+    static final int NOTE_FFLAGSMASK = 0x00FFFFFF;
 
     /** Describes the C library, the default when no library is named. */
     static final String C_LIBRARY = "the C library";

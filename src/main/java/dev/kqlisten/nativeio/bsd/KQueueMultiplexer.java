@@ -51,6 +51,9 @@ public final class KQueueMultiplexer implements Multiplexer {
     /** kevent output; poller thread. */
     private final KeventArray events;
 
+    /** The EV_DELETE {@link #forget} submits where close(2) keeps registrations; poller thread. */
+    private final KeventArray deleteChange;
+
     /** The NOTE_TRIGGER change {@link #wakeup()} submits; written once in the constructor. */
     private final KeventArray wakeChange;
 
@@ -89,6 +92,7 @@ public final class KQueueMultiplexer implements Multiplexer {
         this.changes = new KeventArray(this.layout, Math.max(maxEvents, MIN_CHANGES));
         this.events = new KeventArray(this.layout, maxEvents);
         this.wakeChange = new KeventArray(this.layout, 1);
+        this.deleteChange = new KeventArray(this.layout, 1);
         this.kq = KQueueLibc.kqueue();
         if (this.kq < 0) {
             int errno = Native.getLastError();
@@ -133,9 +137,17 @@ public final class KQueueMultiplexer implements Multiplexer {
         queue(fd, enabled ? KQueueLibc.EV_ENABLE : KQueueLibc.EV_DISABLE, id);
     }
 
-    /** Drops queued changes for {@code fd}; close(2) then removes its registration (§7.6). */
+    /**
+     * Drops queued changes for {@code fd}. On a kernel, close(2) then removes its registration
+     * (§7.6) and nothing else is needed: no system call here. Where close does not
+     * ({@link KeventLayout#closeRemovesRegistrations()}, libkqueue), the registration is deleted
+     * now, with one {@code kevent} call, unless its {@code EV_ADD} was still queued and so never
+     * reached the library. {@link #register} is called once per descriptor lifetime, so a
+     * queued {@code EV_ADD} means exactly that.
+     */
     @Override
     public void forget(int fd) {
+        boolean addStillQueued = false;
         int kept = 0;
         for (int i = 0; i < this.pendingChanges; i++) {
             if (this.changes.ident(i) != fd) {
@@ -144,8 +156,24 @@ public final class KQueueMultiplexer implements Multiplexer {
                 }
                 kept++;
             }
+            else if ((this.changes.flags(i) & KQueueLibc.EV_ADD) != 0) {
+                addStillQueued = true;
+            }
         }
         this.pendingChanges = kept;
+        if (!this.layout.closeRemovesRegistrations() && !addStillQueued) {
+            deleteNow(fd);
+        }
+    }
+
+    /**
+     * {@code EV_DELETE} of {@code fd}'s read filter, applied at once with no event list, so no
+     * ready event is consumed. A failure (ENOENT: the add had failed; EBADF) means there is
+     * nothing to delete, and is ignored.
+     */
+    private void deleteNow(int fd) {
+        this.deleteChange.set(0, fd, KQueueLibc.EVFILT_READ, KQueueLibc.EV_DELETE, 0, 0, 0);
+        KQueueLibc.kevent(this.kq, this.deleteChange.pointer(), 1, null, 0, this.zeroTimeout);
     }
 
     @Override
@@ -195,6 +223,7 @@ public final class KQueueMultiplexer implements Multiplexer {
         PosixLibc.close(this.kq);
         this.changes.close();
         this.events.close();
+        this.deleteChange.close();
         this.timeout.close();
         this.zeroTimeout.close();
         // wakeChange stays allocated: a late wakeup() from another thread may still read it.
@@ -276,6 +305,7 @@ public final class KQueueMultiplexer implements Multiplexer {
     private void freeMemory() {
         this.changes.close();
         this.events.close();
+        this.deleteChange.close();
         this.wakeChange.close();
         this.timeout.close();
         this.zeroTimeout.close();

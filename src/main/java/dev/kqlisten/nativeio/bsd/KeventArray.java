@@ -17,9 +17,18 @@ final class KeventArray implements AutoCloseable {
     private int capacity;
 
     KeventArray(KeventLayout layout, int capacity) {
+        this(layout, capacity, 0);
+    }
+
+    /**
+     * An array of at least {@code minBytes}: {@link KeventAbiCheck} gives a library room for
+     * entries larger than the layout says, so that a wrong layout is reported, not a heap
+     * overrun (bsd-abi.md §9.1). The slack is zeroed.
+     */
+    KeventArray(KeventLayout layout, int capacity, long minBytes) {
         this.layout = layout;
         this.capacity = capacity;
-        this.memory = new Memory((long) capacity * layout.size());
+        this.memory = new Memory(Math.max((long) capacity * layout.size(), Math.max(minBytes, 1)));
         this.memory.clear();
     }
 
@@ -48,6 +57,21 @@ final class KeventArray implements AutoCloseable {
         for (int w = 0; w < this.layout.extWords(); w++) {
             this.memory.setLong(base + KeventLayout.EXT + 8L * w, 0L);
         }
+    }
+
+    /** Sets {@code ext[word]} of entry {@code i}; the layout must have that word (FreeBSD, §1.1). */
+    void setExt(int i, int word, long value) {
+        if (word < 0 || word >= this.layout.extWords()) {
+            throw new IndexOutOfBoundsException("ext[" + word + "] on a layout with " + this.layout.extWords() + " ext words");
+        }
+        this.memory.setLong(offset(i) + KeventLayout.EXT + 8L * word, value);
+    }
+
+    long ext(int i, int word) {
+        if (word < 0 || word >= this.layout.extWords()) {
+            throw new IndexOutOfBoundsException("ext[" + word + "] on a layout with " + this.layout.extWords() + " ext words");
+        }
+        return this.memory.getLong(offset(i) + KeventLayout.EXT + 8L * word);
     }
 
     /** Copies entry {@code from} over entry {@code to}. */

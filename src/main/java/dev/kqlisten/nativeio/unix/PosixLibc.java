@@ -53,4 +53,7 @@ public final class PosixLibc {
 
     public static native int close(int fd);
 
+    /** pipe(2); {@code fds} receives the read end at 0 and the write end at 1. */
+    public static native int pipe(int[] fds);
+
 }

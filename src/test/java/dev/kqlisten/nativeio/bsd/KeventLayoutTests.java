@@ -17,14 +17,27 @@ class KeventLayoutTests {
 
     @Test
     void freeBsdEventsAre64BytesWithFourExtWords() {
-        assertThat(KeventLayout.of(KqueueAbi.FREEBSD)).isEqualTo(new KeventLayout(64, 4, (short) -11));
+        assertThat(KeventLayout.of(KqueueAbi.FREEBSD)).isEqualTo(new KeventLayout(64, 4, (short) -11, true));
     }
 
     @Test
     void darwinOpenBsdAndDragonFlyEventsAre32Bytes() {
-        assertThat(KeventLayout.of(KqueueAbi.DARWIN)).isEqualTo(new KeventLayout(32, 0, (short) -10));
-        assertThat(KeventLayout.of(KqueueAbi.OPENBSD)).isEqualTo(new KeventLayout(32, 0, (short) -10));
-        assertThat(KeventLayout.of(KqueueAbi.DRAGONFLY)).isEqualTo(new KeventLayout(32, 0, (short) -9));
+        assertThat(KeventLayout.of(KqueueAbi.DARWIN)).isEqualTo(new KeventLayout(32, 0, (short) -10, true));
+        assertThat(KeventLayout.of(KqueueAbi.OPENBSD)).isEqualTo(new KeventLayout(32, 0, (short) -10, true));
+        assertThat(KeventLayout.of(KqueueAbi.DRAGONFLY)).isEqualTo(new KeventLayout(32, 0, (short) -9, true));
+    }
+
+    /** libkqueue (bsd-abi.md §11): 32 bytes with FreeBSD's numbers, and close(2) keeps registrations. */
+    @Test
+    void libkqueueEventsAre32BytesWithFreeBsdNumbersAndOutliveClose() {
+        assertThat(KeventLayout.of(KqueueAbi.LIBKQUEUE)).isEqualTo(new KeventLayout(32, 0, (short) -11, false));
+    }
+
+    @Test
+    void everyLayoutFitsTheCheckSlack() {
+        for (KqueueAbi abi : KqueueAbi.values()) {
+            assertThat(KeventLayout.of(abi).size()).isLessThanOrEqualTo(KeventLayout.LARGEST_KNOWN_SIZE);
+        }
     }
 
     @Test
