@@ -90,6 +90,50 @@ class KQueueMultiplexerTests extends MultiplexerContractTests {
         assertThat(pending).isEmpty();
     }
 
+    /**
+     * A hundred registrations submitted in one changelist and a hundred ready connections
+     * reported by one wait, each with its own id and its own byte count: with a wrong
+     * {@code struct kevent} stride, changes are skipped and events read from the wrong offsets.
+     */
+    @Test
+    void aHundredRegistrationsAndAHundredEventsInOneCallKeepTheirIdsAndByteCounts() throws Exception {
+        this.transport.close();
+        this.transport = Multiplexers.open(options(256));
+        this.mux = this.transport.multiplexer();
+        this.sockets = this.transport.sockets();
+        int listenFd = listen("127.0.0.1");
+        java.net.InetSocketAddress address = this.sockets.localAddress(listenFd);
+        int count = 100;
+        for (int i = 0; i < count; i++) {
+            java.net.Socket client = connect(address);
+            this.mux.register(acceptOne(listenFd), 1000 + i);
+            client.getOutputStream().write(new byte[i + 1]);
+        }
+        ReadyEvents all = new ReadyEvents(256);
+        long deadline = System.nanoTime() + PATIENCE;
+        int largest = 0;
+        while (System.nanoTime() < deadline) {
+            int n = this.mux.await(all, WAIT);
+            largest = Math.max(largest, n);
+            Set<Long> ids = new HashSet<>();
+            for (int e = 0; e < n; e++) {
+                long id = all.id(e);
+                assertThat(all.isError(e)).as("error event for id %d", id).isFalse();
+                assertThat(ids.add(id)).as("id %d reported twice in one wait", id).isTrue();
+                assertThat(id).isBetween(1000L, 1000L + count - 1);
+                // Level-triggered: a connection is reported once all it sent has arrived, or with less.
+                assertThat(all.available(e)).as("bytes of id %d", id).isBetween(1L, id - 1000 + 1);
+            }
+            if (n == count) {
+                for (int e = 0; e < n; e++) {
+                    assertThat(all.available(e)).as("bytes of id %d", all.id(e)).isEqualTo(all.id(e) - 1000 + 1);
+                }
+                return;
+            }
+        }
+        throw new AssertionError("no wait reported all " + count + " connections; the largest batch was " + largest);
+    }
+
     /** Natives bind once per JVM: a second, different library must be refused by name. */
     @Test
     void aSecondKqueueLibraryInTheSameJvmIsRefusedNamingBoth() {

@@ -14,6 +14,8 @@ import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 
 import dev.kqlisten.nativeio.Backend;
 import dev.kqlisten.nativeio.Errno;
+import dev.kqlisten.nativeio.KqueueAbi;
+import dev.kqlisten.nativeio.KqueueAbiMismatchException;
 import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.nativeio.NativeTransportUnavailableException;
 
@@ -102,7 +104,32 @@ class KqlistenFailureAnalyzersTests {
                 + NativeTransportUnavailableException.SUPPORTED + ".");
         assertThat(analysis.getAction()).isEqualTo("Run on a supported platform, or change 'kqlisten.backend' (auto, "
                 + "kqueue or epoll). For kqueue on Linux, set 'kqlisten.kqueue.library' to a kqueue-compatible library "
-                + "and 'kqlisten.kqueue.layout' to its ABI (freebsd, darwin, openbsd or dragonfly).");
+                + "and 'kqlisten.kqueue.layout' to its ABI (libkqueue for libkqueue; freebsd, darwin, openbsd or "
+                + "dragonfly for a library built with that OS's struct kevent).");
+    }
+
+    @Test
+    void kqueueAbiMismatchNamesLibraryLayoutBothSidesAndTheLayoutThatFits() {
+        KqueueAbiMismatchException failure = new KqueueAbiMismatchException("/usr/lib/libkqueue.so.0",
+                KqueueAbi.FREEBSD, true, "4 events", "change refused: {ident=0}", List.of(KqueueAbi.LIBKQUEUE));
+        FailureAnalysis analysis = new KqueueAbiMismatchFailureAnalyzer().analyze(wrapped(failure));
+        assertThat(analysis.getDescription()).isEqualTo("The kqueue library /usr/lib/libkqueue.so.0 does not speak the "
+                + "'freebsd' struct kevent layout (set by kqlisten.kqueue.layout). kqlisten checks the layout with one "
+                + "kevent call on a scratch kqueue before it binds a port; running with a wrong layout would lose "
+                + "changes and events without an error.\n\nExpected: 4 events.\n\nGot: change refused: {ident=0}.");
+        assertThat(analysis.getAction()).isEqualTo("Set 'kqlisten.kqueue.layout' to libkqueue: the library passed "
+                + "the same check with that layout.");
+        assertThat(analysis.getCause()).isSameAs(failure);
+    }
+
+    @Test
+    void kqueueAbiMismatchWithNoFittingLayoutPointsToTheSupportedProviders() {
+        KqueueAbiMismatchException failure = new KqueueAbiMismatchException("the C library", KqueueAbi.DARWIN, false,
+                "4 events", "kevent() failed", List.of());
+        FailureAnalysis analysis = new KqueueAbiMismatchFailureAnalyzer().analyze(wrapped(failure));
+        assertThat(analysis.getDescription()).contains("(detected from the operating system)");
+        assertThat(analysis.getAction()).startsWith("The library passed the check with no known layout.")
+            .contains("'kqlisten.kqueue.layout: libkqueue'");
     }
 
     @Test
@@ -114,7 +141,7 @@ class KqlistenFailureAnalyzersTests {
                     FailureHandler.handleMessage((message, ex) -> failed.add(message.get())));
         assertThat(analyzers).extracting((analyzer) -> analyzer.getClass().getSimpleName())
             .contains("TcpPortInUseFailureAnalyzer", "TcpBindFailureAnalyzer",
-                    "NativeTransportUnavailableFailureAnalyzer");
+                    "NativeTransportUnavailableFailureAnalyzer", "KqueueAbiMismatchFailureAnalyzer");
         assertThat(failed).noneMatch((message) -> message.contains("dev.kqlisten"));
     }
 
