@@ -11,6 +11,7 @@ SERVERS = {
     "kq-epoll": "kqlisten, epoll, @EventListener",
     "kq-epoll-borrowed": "kqlisten, epoll, @EventListener on borrowed (zero-copy) data",
     "kq-kqueue": "kqlisten, kqueue (kqcompat), @EventListener",
+    "kq-libkqueue": "kqlisten, kqueue (kqcompat, libkqueue layout: EV_DELETE before close), @EventListener",
     "kq-epoll-nolistener": "kqlisten, epoll, no data listener",
     "netty": "Netty 4.2 epoll, 1 event loop",
     "netty-sum": "Netty 4.2 epoll, 1 event loop, handler checksums every byte",

@@ -9,7 +9,8 @@
 # Options: --reps N (pinned rounds), --unpinned-reps N, --out FILE (default BENCHMARKS.md at the
 # repository root), --servers "c kq-epoll ..." (default all: c kq-epoll kq-epoll-borrowed
 # kq-kqueue kq-epoll-nolistener netty netty-sum nio nio-sum; the -sum variants checksum every byte
-# like the kqlisten data listeners), and for targeted before/after runs: --loads "stream churn hold events
+# like the kqlisten data listeners; kq-libkqueue, not in the default list, is the kqueue backend on
+# the libkqueue layout, which deletes each registration before close), and for targeted before/after runs: --loads "stream churn hold events
 # cold" (default all), --secs S (load length), --warmup S (warm-up stream and churn per server
 # start). BENCH_JAVA_OPTS replaces the JVM options (e.g. to add a profiler agent); BENCH_KQ_ARGS
 # adds arguments to every kqlisten server (e.g. --kqlisten.listeners[0].read-buffer-size=64KB).
@@ -147,6 +148,9 @@ start_server() {
         kq-kqueue) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication "${kq[@]}" \
             --kqlisten.backend=kqueue --kqlisten.kqueue.library="$KQ_LIB" --kqlisten.kqueue.layout=freebsd \
             --bench.data-listener=true >"$logf" 2>&1 & ;;
+        kq-libkqueue) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication "${kq[@]}" \
+            --kqlisten.backend=kqueue --kqlisten.kqueue.library="$ROOT/target/native/libkqcompat-libkqueue.so" \
+            --kqlisten.kqueue.layout=libkqueue --bench.data-listener=true >"$logf" 2>&1 & ;;
         netty|netty-sum) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NettyServer \
             "$SERVER_PORT" "$STATS" "$( [ "$name" = netty-sum ] && echo checksum || echo count )" >"$logf" 2>&1 & ;;
         nio|nio-sum) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NioServer \
