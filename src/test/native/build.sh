@@ -1,9 +1,10 @@
 #!/bin/sh
-# Builds the kqueue compatibility test library (libkqcompat-{freebsd,darwin}.so) and its C test
-# binaries into OUTDIR. Linux only; test infrastructure, never shipped.
+# Builds the kqueue compatibility test library (libkqcompat-{freebsd,darwin,libkqueue}.so) and its
+# C test binaries into OUTDIR. Linux only; test infrastructure, never shipped.
 #
-#   build.sh OUTDIR                             build both ABI variants and kqcompat-test-{freebsd,darwin}
-#   build.sh --run [--skip-tests=VALUE] OUTDIR  run both test binaries (fails if any case fails);
+#   build.sh OUTDIR                             build the three ABI variants and
+#                                               kqcompat-test-{freebsd,darwin,libkqueue}
+#   build.sh --run [--skip-tests=VALUE] OUTDIR  run the three test binaries (fails if any case fails);
 #                                               VALUE "true" or "" skips (Maven passes ${skipTests})
 #
 # Without a C compiler (${CC:-cc}) it warns loudly and exits 0: the kqueue backend tests on Linux
@@ -31,6 +32,7 @@ fi
 out=$1
 src=$(cd "$(dirname "$0")" && pwd)
 cc=${CC:-cc}
+abis="freebsd darwin libkqueue"
 
 warn_skipped() {
     cat >&2 <<MSG
@@ -51,16 +53,22 @@ if [ "$(uname -s)" != "Linux" ]; then
 fi
 
 if [ "$run" -eq 1 ]; then
-    if [ ! -x "$out/kqcompat-test-freebsd" ] || [ ! -x "$out/kqcompat-test-darwin" ]; then
+    missing=""
+    for abi in $abis; do
+        if [ ! -x "$out/kqcompat-test-$abi" ]; then
+            missing="$missing kqcompat-test-$abi"
+        fi
+    done
+    if [ -n "$missing" ]; then
         if command -v "$cc" >/dev/null 2>&1; then
-            echo "kqcompat: test binaries missing in $out although $cc exists; run build.sh first" >&2
+            echo "kqcompat: missing in $out although $cc exists:$missing; run build.sh first" >&2
             exit 1
         fi
         warn_skipped "no C compiler found (CC=${cc}); kqcompat tests not run"
         exit 0
     fi
     status=0
-    for abi in freebsd darwin; do
+    for abi in $abis; do
         echo "== kqcompat-test-$abi"
         "$out/kqcompat-test-$abi" || status=1
     done
@@ -74,7 +82,7 @@ fi
 
 mkdir -p "$out"
 cflags="-std=c11 -O2 -g -Wall -Wextra -Werror -pthread"
-for abi in freebsd darwin; do
+for abi in $abis; do
     define=KQC_ABI_$(echo "$abi" | tr a-z A-Z)
     "$cc" $cflags -D"$define" -fPIC -shared -fvisibility=hidden \
         -Wl,--version-script="$src/kqcompat.map" -Wl,-z,defs \
@@ -83,4 +91,4 @@ for abi in freebsd darwin; do
         -o "$out/kqcompat-test-$abi" "$src/kqcompat_test.c" \
         -L"$out" -l"kqcompat-$abi" -Wl,-rpath,'$ORIGIN'
 done
-echo "kqcompat: built libkqcompat-freebsd.so, libkqcompat-darwin.so and test binaries in $out"
+echo "kqcompat: built libkqcompat-{freebsd,darwin,libkqueue}.so and their test binaries in $out"

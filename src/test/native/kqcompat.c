@@ -1,7 +1,9 @@
 /*
- * libkqcompat: FreeBSD/macOS kqueue(2) semantics over Linux epoll, eventfd and timerfd, so the
- * project's JNA kqueue backend can be exercised on Linux through the same code path as on BSD.
- * Test infrastructure only; never shipped. See README.md for what is and is not emulated.
+ * libkqcompat: FreeBSD, macOS or libkqueue kqueue(2) semantics over Linux epoll, eventfd and
+ * timerfd, so the project's JNA kqueue backend can be exercised on Linux through the same code path
+ * as on BSD (or as with libkqueue, the user-space kqueue for Linux). One source, three builds
+ * (kqcompat.h). Test infrastructure only; never shipped. See README.md for what is and is not
+ * emulated.
  *
  * Structure of one emulated kqueue:
  *
@@ -123,7 +125,13 @@ static struct knote *kn_new(struct kq *kq, const struct kevent *kev)
     }
     kn->ident = kev->ident;
     kn->filter = kev->filter;
+#if defined(KQC_ABI_LIBKQUEUE)
+    /* libkqueue copies the whole change into the knote and drops only EV_ENABLE (src/common/kevent.c
+     * kevent_copyin_one), so EV_ADD comes back in every event; its test suite expects that. */
+    kn->flags = kev->flags & (uint16_t)~(EV_DELETE | EV_ENABLE | EV_DISABLE);
+#else
     kn->flags = kev->flags & (uint16_t)~(EV_ADD | EV_DELETE | EV_ENABLE | EV_DISABLE);
+#endif
     kn->disabled = (kev->flags & EV_DISABLE) != 0;
     kn->udata = kev->udata;
 #if defined(KQC_ABI_FREEBSD)
@@ -227,6 +235,59 @@ static int fd_create(struct kq *kq, const struct kevent *kev, const struct stat 
     return 0;
 }
 
+#if defined(KQC_ABI_LIBKQUEUE)
+/*
+ * libkqueue: a descriptor's knote lives until EV_DELETE, whatever happens to the descriptor. Its
+ * BUGS.md says the kqueue state is not cleaned up when a descriptor is closed and applications must
+ * remove descriptors before closing them (bsd-abi.md §11). Knotes are looked up by number alone
+ * (src/common/kevent.c kevent_copyin_one calls knote_lookup before anything looks at the
+ * descriptor). So, unlike FreeBSD and macOS:
+ *   - no knote and no EV_ADD: ENOENT, even for a closed descriptor (FreeBSD and macOS: EBADF);
+ *   - no knote, EV_ADD, descriptor that cannot be watched: EFAULT, the errno kevent_copyin_one
+ *     substitutes for any kn_create failure;
+ *   - a stale knote (its descriptor was closed, or the number now names another file): every
+ *     change except EV_DELETE goes through epoll_ctl(EPOLL_CTL_MOD) and fails with what MOD says,
+ *     ENOENT when the number holds another file (epoll keys registrations by file), EBADF when it
+ *     is closed. The knote stays and is not re-created for the new file. No (st_dev, st_ino)
+ *     check: libkqueue does not notice reuse either;
+ *   - EV_DELETE always removes the knote. For a stale one the epoll registration is gone already
+ *     (epoll drops a file at its last close), so DEL's failure is ignored.
+ */
+static int fd_register(struct kq *kq, const struct kevent *kev)
+{
+    struct knote *kn = kn_find(kq, kev->ident, kev->filter);
+    if (kn == NULL) {
+        struct stat st;
+        if (!(kev->flags & EV_ADD)) {
+            return ENOENT;
+        }
+        if (kev->ident > INT_MAX || fstat((int)kev->ident, &st) != 0) {
+            return EFAULT;
+        }
+        return fd_create(kq, kev, &st) == 0 ? 0 : EFAULT;
+    }
+    if (kev->flags & EV_DELETE) {
+        epoll_ctl(kev->filter == EVFILT_READ ? kq->rd_ep : kq->wr_ep, EPOLL_CTL_DEL, (int)kev->ident, NULL);
+        kn_destroy(kq, kn, false);
+        return 0;
+    }
+    bool was_disabled = kn->disabled;
+    if (kev->flags & EV_ENABLE) {
+        kn->disabled = false;
+    }
+    else if (kev->flags & EV_DISABLE) {
+        kn->disabled = true;
+    }
+    if (fd_arm(kq, kn, EPOLL_CTL_MOD) != 0) {
+        int err = errno;    /* ENOENT: the number was reused; EBADF: it is closed */
+        kn->disabled = was_disabled;
+        return err;
+    }
+    /* Common code updates udata after a successful modify (kevent_copyin_one). */
+    kn->udata = kev->udata;
+    return 0;
+}
+#else
 static int fd_register(struct kq *kq, const struct kevent *kev)
 {
     struct stat st;
@@ -271,6 +332,7 @@ static int fd_register(struct kq *kq, const struct kevent *kev)
     }
     return 0;
 }
+#endif
 
 /* ------------------------------------------------------------------------------------------ */
 /* EVFILT_USER                                                                                 */
@@ -278,9 +340,17 @@ static int fd_register(struct kq *kq, const struct kevent *kev)
 static void user_touch(struct knote *kn, const struct kevent *kev)
 {
     uint32_t ff = kev->fflags & NOTE_FFLAGSMASK;
+#if defined(KQC_ABI_LIBKQUEUE)
+    /* libkqueue linux/user.c knote_modify raises the trigger only while the knote is enabled: a
+     * NOTE_TRIGGER sent to a disabled knote is lost (FreeBSD and XNU keep it for EV_ENABLE). */
+    if ((kev->fflags & NOTE_TRIGGER) && !kn->disabled) {
+        kn->triggered = true;
+    }
+#else
     if (kev->fflags & NOTE_TRIGGER) {
         kn->triggered = true;
     }
+#endif
     switch (kev->fflags & NOTE_FFCTRLMASK) {
     case NOTE_FFAND:
         kn->sfflags &= ff;
@@ -294,7 +364,11 @@ static void user_touch(struct knote *kn, const struct kevent *kev)
     default:    /* NOTE_FFNOP */
         break;
     }
+#if !defined(KQC_ABI_LIBKQUEUE)
+    /* FreeBSD and XNU filt_usertouch store the change's data; it is what the next event reports.
+     * libkqueue's knote_modify leaves kev.data alone, so its events report the EV_ADD's data. */
     kn->sdata = kev->data;
+#endif
 #if defined(KQC_ABI_FREEBSD)
     /* FreeBSD filt_usertouch(EVENT_REGISTER): EV_CLEAR in a change resets the trigger. */
     if (kev->flags & EV_CLEAR) {
@@ -318,7 +392,8 @@ static int user_register(struct kq *kq, const struct kevent *kev)
         kn->sdata = kev->data;
 #if defined(KQC_ABI_DARWIN)
         /* XNU filt_userattach triggers on NOTE_TRIGGER at add; FreeBSD's tests the already zeroed
-         * kn_fflags, so EV_ADD|NOTE_TRIGGER does not trigger there. */
+         * kn_fflags, so EV_ADD|NOTE_TRIGGER does not trigger there. Neither does libkqueue's:
+         * linux/user.c knote_create makes and enables the knote's eventfd without raising it. */
         kn->triggered = (kev->fflags & NOTE_TRIGGER) != 0;
 #endif
         kn_link(kq, kn);
@@ -360,9 +435,15 @@ static int timer_period(const struct kevent *kev, struct itimerspec *its)
         unit_ns = 1000000;
         break;
 #else
+#if defined(KQC_ABI_DARWIN)
     if (ff & (NOTE_ABSOLUTE | NOTE_MACHTIME)) {
         return EINVAL;    /* absolute deadlines and mach time units are not emulated */
     }
+#else
+    if (ff & NOTE_ABSOLUTE) {
+        return EINVAL;    /* absolute deadlines are not emulated */
+    }
+#endif
     switch (ff & (NOTE_SECONDS | NOTE_USECONDS | NOTE_NSECONDS)) {
     case 0:
         unit_ns = 1000000;
@@ -463,6 +544,12 @@ static int kq_register(struct kq *kq, const struct kevent *kev)
     if ((kev->flags & (EV_ENABLE | EV_DISABLE)) == (EV_ENABLE | EV_DISABLE)) {
         return EINVAL;
     }
+#if defined(KQC_ABI_LIBKQUEUE)
+    /* src/common/kevent.c kevent_copyin_one: "EV_DISPATCH and EV_ONESHOT are mutually exclusive". */
+    if ((kev->flags & (EV_DISPATCH | EV_ONESHOT)) == (EV_DISPATCH | EV_ONESHOT)) {
+        return EINVAL;
+    }
+#endif
     switch (kev->filter) {
     case EVFILT_READ:
     case EVFILT_WRITE:
@@ -471,6 +558,15 @@ static int kq_register(struct kq *kq, const struct kevent *kev)
         return user_register(kq, kev);
     case EVFILT_TIMER:
         return timer_register(kq, kev);
+#if defined(KQC_ABI_LIBKQUEUE)
+    case -3:     /* EVFILT_AIO */
+    case -8:     /* EVFILT_NETDEV */
+    case -9:     /* EVFILT_FS */
+    case -10:    /* EVFILT_LIO */
+        /* src/common/filter.c filter_lookup: a number in range whose filter is not built is
+         * ENOSYS; anything out of range (including 0) is EINVAL. */
+        return ENOSYS;
+#endif
     default:
         return EINVAL;    /* unknown or unemulated filter (bsd-abi.md §2.2 probing) */
     }
@@ -504,6 +600,11 @@ static void after_delivery(struct kq *kq, struct knote *kn)
         if (kn->filter == EVFILT_READ || kn->filter == EVFILT_WRITE) {
             fd_arm(kq, kn, EPOLL_CTL_MOD);
         }
+#if defined(KQC_ABI_LIBKQUEUE)
+        else if (kn->filter == EVFILT_USER) {
+            kn->triggered = false;   /* linux/user.c copyout: EV_DISPATCH drops the trigger */
+        }
+#endif
     }
 }
 
@@ -625,6 +726,7 @@ static int fd_deliver(struct kq *kq, int16_t filter, const struct epoll_event *e
     if (kn == NULL || kn->id != id || kn->disabled) {
         return 0;    /* deleted or replaced since epoll queued it, or a disabled knote's HUP */
     }
+#if !defined(KQC_ABI_LIBKQUEUE)
     struct stat st;
     if (fstat(fd, &st) != 0 || st.st_dev != kn->dev || st.st_ino != kn->ino) {
         /* The registered file is only alive through a dup; this fd number is closed or reused.
@@ -632,6 +734,10 @@ static int fd_deliver(struct kq *kq, int16_t filter, const struct epoll_event *e
         kn_destroy(kq, kn, false);
         return 0;
     }
+#else
+    /* No identity check: like libkqueue, report whatever epoll reports for the knote. A file kept
+     * open by a dup still produces events under its old, closed or reused, number. */
+#endif
     int64_t data = 0;
     bool eof = false;
     uint32_t fflags = 0;
@@ -896,7 +1002,11 @@ KQC_EXPORT int kevent(int kqfd, const struct kevent *changelist, int nchanges,
     }
     pthread_mutex_unlock(&table_lock);
     if (kq == NULL || !kq_is_open(kq, kqfd)) {
+#if defined(KQC_ABI_LIBKQUEUE)
+        errno = ENOENT;   /* libkqueue kevent(): kqueue_lookup failed */
+#else
         errno = EBADF;    /* not a kqueue, or one the caller has closed */
+#endif
         return -1;
     }
     if (nchanges < 0 || nevents < 0) {
@@ -909,14 +1019,14 @@ KQC_EXPORT int kevent(int kqfd, const struct kevent *changelist, int nchanges,
     }
 
     pthread_mutex_lock(&kq->lock);
-    /* Change loop after FreeBSD kqueue_kevent / XNU kevent_internal (§7.3, §7.4). Each change is
-     * copied first, so changelist and eventlist may be the same array. */
+    /* Change loop after FreeBSD kqueue_kevent / XNU kevent_internal / libkqueue kevent_copyin (§7.3,
+     * §7.4). Each change is copied first, so changelist and eventlist may be the same array. */
     int nout = 0;
     for (int i = 0; i < nchanges; i++) {
         struct kevent kev = changelist[i];
 #if defined(KQC_ABI_FREEBSD)
         if (kev.filter == 0) {
-            continue;    /* FreeBSD skips zero filters */
+            continue;    /* FreeBSD skips zero filters; macOS and libkqueue answer EINVAL */
         }
 #endif
         kev.flags &= (uint16_t)~EV_SYSFLAGS;
@@ -926,10 +1036,15 @@ KQC_EXPORT int kevent(int kqfd, const struct kevent *changelist, int nchanges,
         }
         if (nout == nevents) {
             /* No room: fail at this change; later changes are not applied. XNU goes on after a
-             * successful EV_RECEIPT; FreeBSD stops there too and returns 0. */
+             * successful EV_RECEIPT; FreeBSD stops there too and returns 0; libkqueue
+             * (kevent_copyin) stops there and fails with EFAULT. */
 #if defined(KQC_ABI_DARWIN)
             if (err == 0) {
                 continue;
+            }
+#elif defined(KQC_ABI_LIBKQUEUE)
+            if (err == 0) {
+                err = EFAULT;
             }
 #endif
             pthread_mutex_unlock(&kq->lock);
@@ -944,7 +1059,10 @@ KQC_EXPORT int kevent(int kqfd, const struct kevent *changelist, int nchanges,
 #if defined(KQC_ABI_FREEBSD)
         out->flags = EV_ERROR;            /* FreeBSD overwrites flags */
 #else
-        out->flags = kev.flags | EV_ERROR; /* macOS ORs EV_ERROR into the change's flags */
+        /* macOS ORs EV_ERROR into the change's flags. So does libkqueue 2.x: its kevent_copyin
+         * (src/common/kevent.c) copies the change and sets "el_p->flags |= EV_ERROR", for an error
+         * and for an EV_RECEIPT alike. */
+        out->flags = kev.flags | EV_ERROR;
 #endif
         out->data = err;
     }

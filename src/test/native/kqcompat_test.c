@@ -1,6 +1,6 @@
 /*
- * Tests for libkqcompat, built once per ABI (-DKQC_ABI_FREEBSD / -DKQC_ABI_DARWIN) and linked
- * against the matching library. Each case checks one kqueue(2) semantic the poller relies on
+ * Tests for libkqcompat, built once per ABI (-DKQC_ABI_FREEBSD / -DKQC_ABI_DARWIN /
+ * -DKQC_ABI_LIBKQUEUE) and linked against the matching library. Each case checks one kqueue(2) semantic the poller relies on
  * (bsd-abi.md §3 and §7) with real sockets on 127.0.0.1, socketpairs, pipes or eventfds. Every
  * wait is bounded by a kevent timeout. Prints one line per case and "N passed, N failed".
  */
@@ -145,16 +145,31 @@ static bool await_event(int kq, uintptr_t ident, int16_t filter, bool (*pred)(co
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* libkqueue's knotes keep the registering change's flags, so its events carry EV_ADD. */
+#if defined(KQC_ABI_LIBKQUEUE)
+#define ADD_ECHO EV_ADD
+#else
+#define ADD_ECHO 0
+#endif
+
 static bool abi_layout_matches_bsd_abi_md(void)
 {
 #if defined(KQC_ABI_FREEBSD)
     CHECK(sizeof(struct kevent) == 64, "size %zu", sizeof(struct kevent));
     CHECK(offsetof(struct kevent, ext) == 32, "ext offset");
     CHECK(EVFILT_USER == -11, "EVFILT_USER");
-#else
+    CHECK(NOTE_MSECONDS == 2 && NOTE_USECONDS == 4 && NOTE_NSECONDS == 8, "timer units");
+#elif defined(KQC_ABI_DARWIN)
     CHECK(sizeof(struct kevent) == 32, "size %zu", sizeof(struct kevent));
     CHECK(EVFILT_USER == -10, "EVFILT_USER");
+    CHECK(NOTE_USECONDS == 2 && NOTE_NSECONDS == 4 && NOTE_ABSOLUTE == 8, "timer units");
+#else
+    CHECK(sizeof(struct kevent) == 32, "size %zu", sizeof(struct kevent));
+    CHECK(EVFILT_USER == -11, "EVFILT_USER (FreeBSD's number in libkqueue)");
+    CHECK(NOTE_SECONDS == 1 && NOTE_USECONDS == 2 && NOTE_NSECONDS == 4 && NOTE_ABSOLUTE == 8,
+          "timer units (libkqueue event.h.in, the macOS values)");
 #endif
+    CHECK(offsetof(struct kevent, data) == 16 && sizeof(((struct kevent *)0)->data) == 8, "data");
     CHECK(offsetof(struct kevent, udata) == 24, "udata offset");
     return true;
 }
@@ -357,8 +372,10 @@ static bool user_add_with_trigger_follows_abi(void)
     int n = poll_now(kq, out, 4);
 #if defined(KQC_ABI_FREEBSD)
     CHECK(n == 0, "FreeBSD does not trigger on EV_ADD|NOTE_TRIGGER (filt_userattach)");
-#else
+#elif defined(KQC_ABI_DARWIN)
     CHECK(n == 1, "XNU triggers on EV_ADD|NOTE_TRIGGER (filt_userattach)");
+#else
+    CHECK(n == 0, "libkqueue does not trigger on EV_ADD|NOTE_TRIGGER (linux/user.c knote_create)");
 #endif
     close(kq);
     return true;
@@ -545,13 +562,18 @@ static bool change_errors_are_returned_as_entries_when_there_is_room(void)
     struct kevent out[8];
     int n = kevent(kq, ch, 4, out, 8, NULL);
     CHECK(n == 3, "expected only the 3 error entries (no I/O events), got %d", n);
+#if defined(KQC_ABI_LIBKQUEUE)
+    int64_t expect[3] = { EFAULT, ENOENT, EINVAL };    /* libkqueue: any failed create is EFAULT */
+#else
     int64_t expect[3] = { EBADF, ENOENT, EINVAL };
+#endif
     for (int i = 0; i < 3; i++) {
         CHECK(out[i].udata == ch[i + 1].udata && out[i].data == expect[i], "entry %d: data %lld", i, (long long)out[i].data);
+        CHECK(out[i].ident == ch[i + 1].ident && out[i].filter == ch[i + 1].filter, "entry %d identity", i);
 #if defined(KQC_ABI_FREEBSD)
         CHECK(out[i].flags == EV_ERROR, "FreeBSD overwrites flags with EV_ERROR: %#x", out[i].flags);
 #else
-        CHECK(out[i].flags == (ch[i + 1].flags | EV_ERROR), "macOS ORs EV_ERROR: %#x", out[i].flags);
+        CHECK(out[i].flags == (ch[i + 1].flags | EV_ERROR), "macOS and libkqueue OR EV_ERROR: %#x", out[i].flags);
 #endif
     }
     CHECK(poll_now(kq, out, 8) == 1 && out[0].udata == (void *)1, "the good change was not applied");
@@ -569,8 +591,13 @@ static bool change_error_without_room_fails_and_stops(void)
         ev(closed, EVFILT_READ, EV_ADD, 0, 0, NULL),
         ev(sv[0], EVFILT_READ, EV_ADD, 0, 0, NULL),
     };
+#if defined(KQC_ABI_LIBKQUEUE)
+    int expect = EFAULT;
+#else
+    int expect = EBADF;
+#endif
     errno = 0;
-    CHECK(kevent(kq, ch, 2, NULL, 0, NULL) == -1 && errno == EBADF, "expected -1/EBADF, errno %d", errno);
+    CHECK(kevent(kq, ch, 2, NULL, 0, NULL) == -1 && errno == expect, "expected -1/%d, errno %d", expect, errno);
     CHECK(change(kq, ev(sv[0], EVFILT_READ, EV_DELETE, 0, 0, NULL)) == -1 && errno == ENOENT,
           "change after the failing one was applied");
     close(sv[0]), close(sv[1]), close(kq);
@@ -648,6 +675,7 @@ static bool eintr_is_returned_after_changes_are_applied(void)
     return true;
 }
 
+#if !defined(KQC_ABI_LIBKQUEUE)
 static bool close_removes_registration_and_reused_fd_starts_fresh(void)
 {
     int a[2], b[2], kq = kqueue();
@@ -670,8 +698,83 @@ static bool close_removes_registration_and_reused_fd_starts_fresh(void)
     close(a[1]), close(b[0]), close(b[1]), close(kq);
     return true;
 }
+#endif
 
-static bool reused_anonymous_inode_fd_starts_fresh(void)
+/*
+ * close(2) and a reused descriptor number, with the EV_ADD|EV_ENABLE the poller registers with.
+ * FreeBSD and macOS: close removes the registration, so the new socket is simply added.
+ * libkqueue: the knote outlives the close; an EV_ADD on the reused number fails (ENOENT from
+ * epoll's MOD) until the stale knote is deleted with EV_DELETE.
+ */
+static bool reused_fd_number_after_close_follows_abi(void)
+{
+    int a[2], b[2], kq = kqueue();
+    CHECK(kq >= 0 && socketpair(AF_UNIX, SOCK_STREAM, 0, a) == 0, "setup");
+    CHECK(change(kq, ev(a[0], EVFILT_READ, EV_ADD | EV_ENABLE, 0, 0, (void *)0xdead)) == 0, "add");
+    int num = a[0];
+    close(a[0]);
+    struct kevent out[4];
+    CHECK(poll_now(kq, out, 4) == 0, "event for a closed fd");
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, b) == 0 && b[0] == num, "fd %d not reused (got %d)", num, b[0]);
+    CHECK(write(b[1], "yz", 2) == 2, "write");
+#if defined(KQC_ABI_LIBKQUEUE)
+    errno = 0;
+    CHECK(change(kq, ev(num, EVFILT_READ, EV_ADD, 0, 0, (void *)0xbeef)) == -1 && errno == ENOENT,
+          "EV_ADD on the reused number must meet the stale knote and fail with ENOENT, errno %d", errno);
+    errno = 0;
+    CHECK(change(kq, ev(num, EVFILT_READ, EV_ADD | EV_ENABLE, 0, 0, (void *)0xbeef)) == -1 && errno == ENOENT,
+          "EV_ADD|EV_ENABLE on the reused number must fail too, errno %d", errno);
+    CHECK(wait_ms(kq, out, 4, 100) == 0, "the stale knote reported the new socket");
+    CHECK(change(kq, ev(num, EVFILT_READ, EV_DELETE, 0, 0, NULL)) == 0, "EV_DELETE of the stale knote: %s",
+          strerror(errno));
+    CHECK(change(kq, ev(num, EVFILT_READ, EV_DELETE, 0, 0, NULL)) == -1 && errno == ENOENT,
+          "the stale knote survived EV_DELETE");
+#endif
+    CHECK(change(kq, ev(num, EVFILT_READ, EV_ADD | EV_ENABLE, 0, 0, (void *)0xbeef)) == 0, "add reused: %s",
+          strerror(errno));
+    CHECK(wait_ms(kq, out, 4, 1000) == 1, "no event for the new socket");
+    CHECK(out[0].ident == (uintptr_t)num && out[0].filter == EVFILT_READ && out[0].udata == (void *)0xbeef
+          && out[0].data == 2 && out[0].flags == ADD_ECHO,
+          "ident %lu udata %p data %lld flags %#x", (unsigned long)out[0].ident, out[0].udata,
+          (long long)out[0].data, out[0].flags);
+    close(a[1]), close(b[0]), close(b[1]), close(kq);
+    return true;
+}
+
+/* A closed descriptor whose number is not reused: what its registration answers. */
+static bool closed_fd_registration_follows_abi(void)
+{
+    int a[2], kq = kqueue();
+    CHECK(kq >= 0 && socketpair(AF_UNIX, SOCK_STREAM, 0, a) == 0, "setup");
+    CHECK(change(kq, ev(a[0], EVFILT_READ, EV_ADD, 0, 0, NULL)) == 0, "add");
+    int num = a[0];
+    close(a[0]);
+    CHECK(fcntl(num, F_GETFD) == -1, "fd %d still open", num);
+#if defined(KQC_ABI_LIBKQUEUE)
+    errno = 0;
+    CHECK(change(kq, ev(num, EVFILT_READ, EV_ADD, 0, 0, NULL)) == -1 && errno == EBADF,
+          "EV_ADD on the closed number: expected EBADF from epoll's MOD, errno %d", errno);
+    CHECK(change(kq, ev(num, EVFILT_READ, EV_DELETE, 0, 0, NULL)) == 0, "EV_DELETE of the stale knote: %s",
+          strerror(errno));
+    errno = 0;
+    CHECK(change(kq, ev(num, EVFILT_READ, EV_DELETE, 0, 0, NULL)) == -1 && errno == ENOENT,
+          "second EV_DELETE: libkqueue looks the knote up before the descriptor, errno %d", errno);
+    errno = 0;
+    CHECK(change(kq, ev(num, EVFILT_READ, EV_ADD, 0, 0, NULL)) == -1 && errno == EFAULT,
+          "EV_ADD of a closed descriptor: libkqueue answers EFAULT, errno %d", errno);
+#else
+    errno = 0;
+    CHECK(change(kq, ev(num, EVFILT_READ, EV_DELETE, 0, 0, NULL)) == -1 && errno == EBADF,
+          "EV_DELETE of a closed descriptor: expected EBADF, errno %d", errno);
+    errno = 0;
+    CHECK(change(kq, ev(num, EVFILT_READ, EV_ADD, 0, 0, NULL)) == -1 && errno == EBADF,
+          "EV_ADD of a closed descriptor: expected EBADF, errno %d", errno);
+#endif
+    close(a[1]), close(kq);
+    return true;
+}
+
+static bool reused_anonymous_inode_fd_follows_abi(void)
 {
     /* eventfds share one anonymous inode, so (st_dev, st_ino) cannot tell them apart. */
     int kq = kqueue(), e1 = eventfd(1, 0);
@@ -682,6 +785,11 @@ static bool reused_anonymous_inode_fd_starts_fresh(void)
     close(e1);
     int e2 = eventfd(1, 0);
     CHECK(e2 == e1, "fd not reused");
+#if defined(KQC_ABI_LIBKQUEUE)
+    CHECK(change(kq, ev(e2, EVFILT_READ, EV_ADD, 0, 0, (void *)2)) == -1 && errno == ENOENT,
+          "EV_ADD met no stale knote");
+    CHECK(change(kq, ev(e2, EVFILT_READ, EV_DELETE, 0, 0, NULL)) == 0, "EV_DELETE of the stale knote");
+#endif
     CHECK(change(kq, ev(e2, EVFILT_READ, EV_ADD, 0, 0, (void *)2)) == 0, "add reused");
     CHECK(wait_ms(kq, out, 4, 1000) == 1 && out[0].udata == (void *)2, "reused eventfd inherited disabled state");
     close(e2), close(kq);
@@ -736,6 +844,89 @@ static bool reused_kqueue_number_gets_fresh_state(void)
     return true;
 }
 
+/*
+ * EVFILT_USER data and a trigger sent while disabled. FreeBSD and XNU filt_usertouch store each
+ * change's data and keep a trigger for EV_ENABLE; libkqueue (linux/user.c knote_modify) keeps the
+ * EV_ADD's data and drops a trigger sent to a disabled knote.
+ */
+static bool user_data_and_disabled_trigger_follow_abi(void)
+{
+    int kq = kqueue();
+    CHECK(kq >= 0, "kqueue");
+    CHECK(change(kq, ev(3, EVFILT_USER, EV_ADD | EV_CLEAR, 0, 11, (void *)0x31)) == 0, "add");
+    CHECK(change(kq, ev(3, EVFILT_USER, 0, NOTE_TRIGGER, 22, (void *)0x31)) == 0, "trigger");
+    struct kevent out[4];
+    CHECK(poll_now(kq, out, 4) == 1, "not triggered");
+#if defined(KQC_ABI_LIBKQUEUE)
+    CHECK(out[0].data == 11, "data %lld, expected the EV_ADD's 11", (long long)out[0].data);
+#else
+    CHECK(out[0].data == 22, "data %lld, expected the trigger's 22", (long long)out[0].data);
+#endif
+    CHECK(out[0].flags == (ADD_ECHO | EV_CLEAR), "flags %#x", out[0].flags);
+    CHECK(change(kq, ev(3, EVFILT_USER, EV_DISABLE, 0, 0, (void *)0x31)) == 0, "disable");
+    CHECK(change(kq, ev(3, EVFILT_USER, 0, NOTE_TRIGGER, 0, (void *)0x31)) == 0, "trigger while disabled");
+    CHECK(poll_now(kq, out, 4) == 0, "a disabled knote fired");
+    CHECK(change(kq, ev(3, EVFILT_USER, EV_ENABLE, 0, 0, (void *)0x31)) == 0, "enable");
+#if defined(KQC_ABI_LIBKQUEUE)
+    CHECK(poll_now(kq, out, 4) == 0, "libkqueue drops a trigger sent while disabled");
+#else
+    CHECK(poll_now(kq, out, 4) == 1, "the trigger sent while disabled was lost");
+#endif
+    close(kq);
+    return true;
+}
+
+/* Filter 0, EV_DISPATCH|EV_ONESHOT, an EV_RECEIPT without room, an unbuilt filter, a bad kqueue. */
+static bool change_validation_follows_abi(void)
+{
+    int kq = kqueue();
+    CHECK(kq >= 0, "kqueue");
+    struct kevent out[4];
+    struct timespec zero = { 0, 0 };
+    struct kevent zf = ev(5, 0, EV_ADD, 0, 0, (void *)0x5);
+    int n = kevent(kq, &zf, 1, out, 4, &zero);
+#if defined(KQC_ABI_FREEBSD)
+    CHECK(n == 0, "FreeBSD skips a zero filter: n=%d", n);
+#else
+    CHECK(n == 1 && out[0].data == EINVAL && out[0].flags == (EV_ADD | EV_ERROR) && out[0].udata == (void *)0x5,
+          "zero filter: n=%d data %lld flags %#x", n, (long long)out[0].data, out[0].flags);
+#endif
+
+    int rc = change(kq, ev(6, EVFILT_USER, EV_ADD | EV_DISPATCH | EV_ONESHOT, 0, 0, NULL));
+#if defined(KQC_ABI_LIBKQUEUE)
+    CHECK(rc == -1 && errno == EINVAL, "libkqueue refuses EV_DISPATCH|EV_ONESHOT: rc %d", rc);
+#else
+    CHECK(rc == 0, "EV_DISPATCH|EV_ONESHOT refused: %s", strerror(errno));
+#endif
+
+    struct kevent rc_add = ev(7, EVFILT_USER, EV_ADD | EV_RECEIPT, 0, 0, NULL);
+    errno = 0;
+    rc = kevent(kq, &rc_add, 1, NULL, 0, NULL);
+#if defined(KQC_ABI_LIBKQUEUE)
+    CHECK(rc == -1 && errno == EFAULT, "receipt without room: rc %d errno %d, expected -1/EFAULT", rc, errno);
+#else
+    CHECK(rc == 0, "receipt without room: rc %d errno %d", rc, errno);
+#endif
+    CHECK(change(kq, ev(7, EVFILT_USER, EV_DELETE, 0, 0, NULL)) == 0, "the EV_RECEIPT change was not applied");
+
+#if defined(KQC_ABI_LIBKQUEUE)
+    CHECK(change(kq, ev(1, -9, EV_ADD, 0, 0, NULL)) == -1 && errno == ENOSYS, "unbuilt EVFILT_FS: errno %d", errno);
+#endif
+    CHECK(change(kq, ev(1, -99, EV_ADD, 0, 0, NULL)) == -1 && errno == EINVAL, "filter -99: errno %d", errno);
+
+    int p[2];
+    CHECK(pipe(p) == 0, "pipe");
+    errno = 0;
+    rc = kevent(p[0], NULL, 0, out, 4, &zero);
+#if defined(KQC_ABI_LIBKQUEUE)
+    CHECK(rc == -1 && errno == ENOENT, "kevent on a pipe: rc %d errno %d, libkqueue says ENOENT", rc, errno);
+#else
+    CHECK(rc == -1 && errno == EBADF, "kevent on a pipe: rc %d errno %d", rc, errno);
+#endif
+    close(p[0]), close(p[1]), close(kq);
+    return true;
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -763,11 +954,17 @@ int main(void)
     run("change_error_without_room_fails_and_stops", change_error_without_room_fails_and_stops);
     run("nevents_zero_returns_at_once_and_timeouts_bound_the_wait", nevents_zero_returns_at_once_and_timeouts_bound_the_wait);
     run("eintr_is_returned_after_changes_are_applied", eintr_is_returned_after_changes_are_applied);
+#if !defined(KQC_ABI_LIBKQUEUE)
     run("close_removes_registration_and_reused_fd_starts_fresh", close_removes_registration_and_reused_fd_starts_fresh);
-    run("reused_anonymous_inode_fd_starts_fresh", reused_anonymous_inode_fd_starts_fresh);
+#endif
+    run("reused_fd_number_after_close_follows_abi", reused_fd_number_after_close_follows_abi);
+    run("closed_fd_registration_follows_abi", closed_fd_registration_follows_abi);
+    run("reused_anonymous_inode_fd_follows_abi", reused_anonymous_inode_fd_follows_abi);
     run("pipe_eof_with_pending_bytes", pipe_eof_with_pending_bytes);
     run("timer_reports_expirations", timer_reports_expirations);
     run("reused_kqueue_number_gets_fresh_state", reused_kqueue_number_gets_fresh_state);
+    run("user_data_and_disabled_trigger_follow_abi", user_data_and_disabled_trigger_follow_abi);
+    run("change_validation_follows_abi", change_validation_follows_abi);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
