@@ -80,6 +80,7 @@ struct knote {
     /* EVFILT_TIMER */
     int tfd;
     uint64_t expirations;
+    struct itimerspec period; /* what the timerfd is armed with while the timer runs */
 };
 
 struct kq {
@@ -420,6 +421,24 @@ static int user_register(struct kq *kq, const struct kevent *kev)
 
 /* ------------------------------------------------------------------------------------------ */
 /* EVFILT_TIMER (periodic, relative; units per ABI, bsd-abi.md §2.1)                          */
+/*
+ * A disabled timer (EV_DISABLE, or EV_DISPATCH after a delivery), per ABI:
+ *
+ * FreeBSD and macOS: the timer keeps running and counting. FreeBSD sys/kern/kern_event.c
+ * (freebsd-src main, read from the fel1x-developer/freebsd-src fork, bsd-abi.md §0):
+ * filt_timerexpire_l adds the expirations to kn_data whatever KN_DISABLED says, and KNOTE_ACTIVATE
+ * only skips the enqueue; on EV_ENABLE, kqueue_register (done_ev_add) runs f_event = filt_timer,
+ * which is "kn_data != 0", and enqueues the knote. So the ticks counted while disabled are reported
+ * at once, in one event whose data is their number. XNU bsd/kern/kern_event.c filt_timerprocess
+ * reports the number of whole intervals since the last arm, which also includes the disabled time.
+ * Here the timerfd keeps running and kq_scan keeps adding its count to kn->expirations.
+ *
+ * libkqueue: the timer stops. Its src/linux/timer.c disarms the timerfd in knote_disable (so the
+ * pending count is gone; timerfd_settime resets it) and arms it afresh, with the full period, in
+ * knote_enable. Nothing is pending right after EV_ENABLE and the next event, one period later, has
+ * data 1. Its test/timer.c test_kevent_timer_dispatch expects exactly that (and skips the check on
+ * native FreeBSD, whose behaviour differs).
+ */
 
 static int timer_period(const struct kevent *kev, struct itimerspec *its)
 {
@@ -477,6 +496,21 @@ static int timer_period(const struct kevent *kev, struct itimerspec *its)
     return 0;
 }
 
+/* (Re)starts the timer with its full period, or stops it; either way no expiration stays pending. */
+static int timer_arm(struct knote *kn, bool run)
+{
+    struct itimerspec stop;
+    memset(&stop, 0, sizeof(stop));
+    if (timerfd_settime(kn->tfd, 0, run ? &kn->period : &stop, NULL) != 0) {
+        return errno;
+    }
+    uint64_t drop;
+    while (read(kn->tfd, &drop, sizeof(drop)) > 0) {
+    }
+    kn->expirations = 0;
+    return 0;
+}
+
 static int timer_register(struct kq *kq, const struct kevent *kev)
 {
     struct itimerspec its;
@@ -494,6 +528,12 @@ static int timer_register(struct kq *kq, const struct kevent *kev)
             return ENOMEM;
         }
         kn->flags |= EV_CLEAR;    /* timers are always EV_CLEAR (FreeBSD/XNU filt_timerattach) */
+        kn->period = its;
+#if defined(KQC_ABI_LIBKQUEUE)
+        if (kn->disabled) {
+            memset(&its, 0, sizeof(its));    /* EV_ADD|EV_DISABLE: created, then disarmed */
+        }
+#endif
         kn->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
         struct epoll_event ev = { .events = EPOLLIN, .data.u64 = ((uint64_t)kn->id << 32) | TAG_TIMER };
         if (kn->tfd < 0 || timerfd_settime(kn->tfd, 0, &its, NULL) != 0
@@ -512,6 +552,9 @@ static int timer_register(struct kq *kq, const struct kevent *kev)
         kn_destroy(kq, kn, false);
         return 0;
     }
+#if defined(KQC_ABI_LIBKQUEUE)
+    bool was_disabled = kn->disabled;
+#endif
     if (kev->flags & EV_ENABLE) {
         kn->disabled = false;
     }
@@ -525,14 +568,25 @@ static int timer_register(struct kq *kq, const struct kevent *kev)
         if (err != 0) {
             return err;
         }
-        if (timerfd_settime(kn->tfd, 0, &its, NULL) != 0) {
-            return errno;
+        kn->period = its;
+#if defined(KQC_ABI_LIBKQUEUE)
+        err = timer_arm(kn, !kn->disabled);    /* a disabled libkqueue timer stays stopped */
+#else
+        err = timer_arm(kn, true);
+#endif
+        if (err != 0) {
+            return err;
         }
-        uint64_t drop;
-        while (read(kn->tfd, &drop, sizeof(drop)) > 0) {
-        }
-        kn->expirations = 0;
     }
+#if defined(KQC_ABI_LIBKQUEUE)
+    else if (was_disabled != kn->disabled) {
+        /* libkqueue linux/timer.c: disable stops the timer, enable starts it afresh (see above). */
+        int err = timer_arm(kn, !kn->disabled);
+        if (err != 0) {
+            return err;
+        }
+    }
+#endif
     if (soft_pending(kn)) {
         kq_wake(kq);
     }
@@ -601,7 +655,10 @@ static void after_delivery(struct kq *kq, struct knote *kn)
             fd_arm(kq, kn, EPOLL_CTL_MOD);
         }
 #if defined(KQC_ABI_LIBKQUEUE)
-        else if (kn->filter == EVFILT_USER) {
+        else if (kn->filter == EVFILT_TIMER) {
+            timer_arm(kn, false);    /* libkqueue stops a disabled timer (see EVFILT_TIMER above) */
+        }
+        else {
             kn->triggered = false;   /* linux/user.c copyout: EV_DISPATCH drops the trigger */
         }
 #endif

@@ -845,6 +845,44 @@ static bool reused_kqueue_number_gets_fresh_state(void)
 }
 
 /*
+ * EV_DISPATCH timer re-enabled after ticks passed while it was disabled (kqcompat.c, EVFILT_TIMER):
+ * FreeBSD (kern_event.c filt_timerexpire_l / kqueue_register) and macOS (filt_timerprocess) report
+ * the ticks counted while disabled, at once; libkqueue (linux/timer.c knote_disable/knote_enable)
+ * stops the timer and starts it afresh, so nothing is pending and the next event has data 1.
+ */
+static bool dispatch_timer_reenable_follows_abi(void)
+{
+    int kq = kqueue();
+    CHECK(kq >= 0, "kqueue");
+    CHECK(change(kq, ev(9, EVFILT_TIMER, EV_ADD | EV_DISPATCH, 0, 100, (void *)0x77)) == 0, "add 100 ms");
+    struct kevent out[4];
+    CHECK(wait_ms(kq, out, 4, 2000) == 1 && out[0].ident == 9 && out[0].filter == EVFILT_TIMER, "no first tick");
+    CHECK(out[0].data >= 1 && out[0].udata == (void *)0x77, "first tick: data %lld", (long long)out[0].data);
+    CHECK(out[0].flags == (ADD_ECHO | EV_CLEAR | EV_DISPATCH), "flags %#x", out[0].flags);
+    struct timespec pause = { 0, 260 * 1000000L };    /* at least two periods while disabled */
+    nanosleep(&pause, NULL);
+    CHECK(poll_now(kq, out, 4) == 0, "a dispatched timer fired while disabled");
+    CHECK(change(kq, ev(9, EVFILT_TIMER, EV_ENABLE, 0, 0, (void *)0x77)) == 0, "enable");
+#if defined(KQC_ABI_LIBKQUEUE)
+    int64_t enabled_at = now_ms();
+    CHECK(poll_now(kq, out, 4) == 0, "ticks from the disabled time reported (data %lld)", (long long)out[0].data);
+    CHECK(wait_ms(kq, out, 4, 2000) == 1, "no tick after re-enable");
+    CHECK(out[0].data == 1, "first tick after re-enable: data %lld, expected 1", (long long)out[0].data);
+    CHECK(now_ms() - enabled_at >= 80, "tick %lld ms after enable: the period did not restart",
+          (long long)(now_ms() - enabled_at));
+#else
+    CHECK(poll_now(kq, out, 4) == 1, "the ticks counted while disabled were not reported at EV_ENABLE");
+    CHECK(out[0].data >= 2, "data %lld, expected the >= 2 ticks counted while disabled", (long long)out[0].data);
+#endif
+    CHECK(out[0].ident == 9 && out[0].udata == (void *)0x77 && out[0].flags == (ADD_ECHO | EV_CLEAR | EV_DISPATCH),
+          "identity/flags %#x", out[0].flags);
+    CHECK(wait_ms(kq, out, 4, 250) == 0, "dispatched again without EV_ENABLE");
+    CHECK(change(kq, ev(9, EVFILT_TIMER, EV_DELETE, 0, 0, NULL)) == 0, "delete");
+    close(kq);
+    return true;
+}
+
+/*
  * EVFILT_USER data and a trigger sent while disabled. FreeBSD and XNU filt_usertouch store each
  * change's data and keep a trigger for EV_ENABLE; libkqueue (linux/user.c knote_modify) keeps the
  * EV_ADD's data and drops a trigger sent to a disabled knote.
@@ -963,6 +1001,7 @@ int main(void)
     run("pipe_eof_with_pending_bytes", pipe_eof_with_pending_bytes);
     run("timer_reports_expirations", timer_reports_expirations);
     run("reused_kqueue_number_gets_fresh_state", reused_kqueue_number_gets_fresh_state);
+    run("dispatch_timer_reenable_follows_abi", dispatch_timer_reenable_follows_abi);
     run("user_data_and_disabled_trigger_follow_abi", user_data_and_disabled_trigger_follow_abi);
     run("change_validation_follows_abi", change_validation_follows_abi);
     printf("%d passed, %d failed\n", passed, failed);
