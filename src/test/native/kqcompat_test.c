@@ -965,6 +965,124 @@ static bool change_validation_follows_abi(void)
     return true;
 }
 
+#define BATCH_USERS 48
+#define BATCH_PIPES 16
+#define BATCH_EVENTS (BATCH_USERS + BATCH_PIPES)
+
+static void *batch_udata(int base, int i)
+{
+    return (void *)(uintptr_t)(((uintptr_t)base << 16) | (uintptr_t)i);
+}
+
+#if defined(KQC_ABI_FREEBSD)
+static void batch_ext(struct kevent *k, uint64_t tag)
+{
+    for (int x = 0; x < 4; x++) {
+        k->ext[x] = tag * 16 + (uint64_t)x;
+    }
+}
+#endif
+
+/*
+ * One kevent() call with 112 changes and 64 events: EVFILT_USER adds and triggers with distinct
+ * udata/fflags/data, and EVFILT_READ on pipes holding 1..16 bytes. Every field of every returned
+ * entry is checked, and nothing is written past the returned count.
+ */
+static bool one_call_with_many_changes_and_events_fills_every_field(void)
+{
+    int kq = kqueue();
+    CHECK(kq >= 0, "kqueue");
+    int pipes[BATCH_PIPES][2];
+    static const char bytes[BATCH_PIPES] = "abcdefghijklmnop";
+    for (int j = 0; j < BATCH_PIPES; j++) {
+        CHECK(pipe(pipes[j]) == 0, "pipe %d", j);
+        CHECK(write(pipes[j][1], bytes, (size_t)j + 1) == j + 1, "fill pipe %d", j);
+    }
+    struct kevent ch[2 * BATCH_USERS + BATCH_PIPES];
+    int n = 0;
+    for (int i = 0; i < BATCH_USERS; i++) {
+        ch[n] = ev(1000 + (uintptr_t)i, EVFILT_USER, EV_ADD | EV_CLEAR, 0, 5000 + i, batch_udata(1, i));
+#if defined(KQC_ABI_FREEBSD)
+        batch_ext(&ch[n], (uint64_t)i);
+#endif
+        n++;
+    }
+    for (int i = 0; i < BATCH_USERS; i++) {
+        ch[n++] = ev(1000 + (uintptr_t)i, EVFILT_USER, 0, NOTE_TRIGGER | NOTE_FFCOPY | (0x10101u * (uint32_t)(i + 1)),
+                     7000 + i, batch_udata(1, i));
+    }
+    for (int j = 0; j < BATCH_PIPES; j++) {
+        ch[n] = ev((uintptr_t)pipes[j][0], EVFILT_READ, EV_ADD, 0, 0, batch_udata(2, j));
+#if defined(KQC_ABI_FREEBSD)
+        batch_ext(&ch[n], 100 + (uint64_t)j);
+#endif
+        n++;
+    }
+    CHECK(n >= 64, "only %d changes", n);
+
+    struct kevent out[BATCH_EVENTS + 16];
+    memset(out, 0xA5, sizeof(out));
+    struct timespec ts = { 2, 0 };
+    int got = kevent(kq, ch, n, out, BATCH_EVENTS + 16, &ts);
+    CHECK(got == BATCH_EVENTS, "one call returned %d events, expected %d (errno %d)", got, BATCH_EVENTS, errno);
+
+    bool seen_user[BATCH_USERS] = { false }, seen_pipe[BATCH_PIPES] = { false };
+    for (int k = 0; k < got; k++) {
+        const struct kevent *e = &out[k];
+        if (e->filter == EVFILT_USER) {
+            int i = (int)e->ident - 1000;
+            CHECK(i >= 0 && i < BATCH_USERS && !seen_user[i], "entry %d: user ident %lu", k, (unsigned long)e->ident);
+            seen_user[i] = true;
+            CHECK(e->flags == (ADD_ECHO | EV_CLEAR), "user %d: flags %#x", i, e->flags);
+            CHECK(e->fflags == ((0x10101u * (uint32_t)(i + 1)) & NOTE_FFLAGSMASK), "user %d: fflags %#x", i, e->fflags);
+#if defined(KQC_ABI_LIBKQUEUE)
+            CHECK(e->data == 5000 + i, "user %d: data %lld, expected the EV_ADD's", i, (long long)e->data);
+#else
+            CHECK(e->data == 7000 + i, "user %d: data %lld, expected the trigger's", i, (long long)e->data);
+#endif
+            CHECK(e->udata == batch_udata(1, i), "user %d: udata %p", i, e->udata);
+#if defined(KQC_ABI_FREEBSD)
+            for (int x = 0; x < 4; x++) {
+                CHECK(e->ext[x] == (uint64_t)i * 16 + (uint64_t)x, "user %d: ext[%d] %llu", i, x,
+                      (unsigned long long)e->ext[x]);
+            }
+#endif
+        }
+        else if (e->filter == EVFILT_READ) {
+            int j = 0;
+            while (j < BATCH_PIPES && (uintptr_t)pipes[j][0] != e->ident) {
+                j++;
+            }
+            CHECK(j < BATCH_PIPES && !seen_pipe[j], "entry %d: read ident %lu", k, (unsigned long)e->ident);
+            seen_pipe[j] = true;
+            CHECK(e->flags == ADD_ECHO, "pipe %d: flags %#x", j, e->flags);
+            CHECK(e->fflags == 0, "pipe %d: fflags %#x", j, e->fflags);
+            CHECK(e->data == j + 1, "pipe %d: data %lld, expected %d bytes", j, (long long)e->data, j + 1);
+            CHECK(e->udata == batch_udata(2, j), "pipe %d: udata %p", j, e->udata);
+#if defined(KQC_ABI_FREEBSD)
+            for (int x = 0; x < 4; x++) {
+                CHECK(e->ext[x] == (100 + (uint64_t)j) * 16 + (uint64_t)x, "pipe %d: ext[%d]", j, x);
+            }
+#endif
+        }
+        else {
+            CHECK(false, "entry %d: unexpected filter %d (flags %#x data %lld)", k, e->filter, e->flags,
+                  (long long)e->data);
+        }
+    }
+    const unsigned char *tail = (const unsigned char *)&out[got];
+    for (size_t b = 0; b < sizeof(out) - (size_t)got * sizeof(out[0]); b++) {
+        CHECK(tail[b] == 0xA5, "byte %zu past the %d returned entries was written", b, got);
+    }
+    /* Level-triggered pipes are reported again, EV_CLEAR user events are not. */
+    CHECK(poll_now(kq, out, BATCH_EVENTS) == BATCH_PIPES, "second poll");
+    for (int j = 0; j < BATCH_PIPES; j++) {
+        close(pipes[j][0]), close(pipes[j][1]);
+    }
+    close(kq);
+    return true;
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -1004,6 +1122,7 @@ int main(void)
     run("dispatch_timer_reenable_follows_abi", dispatch_timer_reenable_follows_abi);
     run("user_data_and_disabled_trigger_follow_abi", user_data_and_disabled_trigger_follow_abi);
     run("change_validation_follows_abi", change_validation_follows_abi);
+    run("one_call_with_many_changes_and_events_fills_every_field", one_call_with_many_changes_and_events_fills_every_field);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
