@@ -809,22 +809,30 @@ static int fd_deliver(struct kq *kq, int16_t filter, const struct epoll_event *e
     return 1;
 }
 
+/* One epoll_wait per kevent() call and filter: a level-triggered file stays on epoll's ready list
+ * after it is reported, so a second epoll_wait in the same call would report it again and the
+ * caller would get the same registration twice in one event list. */
 static int drain_inner(struct kq *kq, int inner, int16_t filter, struct kevent *out, int room)
 {
-    struct epoll_event evs[64];
+    struct epoll_event stack[64];
+    struct epoll_event *evs = stack;
+    if (room <= 0) {
+        return 0;
+    }
+    if (room > 64) {
+        evs = malloc((size_t)room * sizeof(*evs));
+        if (evs == NULL) {
+            evs = stack;
+            room = 64;
+        }
+    }
     int n = 0;
-    while (n < room) {
-        int want = room - n < 64 ? room - n : 64;
-        int got = epoll_wait(inner, evs, want, 0);
-        if (got <= 0) {
-            break;
-        }
-        for (int i = 0; i < got; i++) {
-            n += fd_deliver(kq, filter, &evs[i], &out[n]);
-        }
-        if (got < want) {
-            break;
-        }
+    int got = epoll_wait(inner, evs, room, 0);
+    for (int i = 0; i < got; i++) {
+        n += fd_deliver(kq, filter, &evs[i], &out[n]);
+    }
+    if (evs != stack) {
+        free(evs);
     }
     return n;
 }

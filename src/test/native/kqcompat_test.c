@@ -1083,6 +1083,43 @@ static bool one_call_with_many_changes_and_events_fills_every_field(void)
     return true;
 }
 
+/* More ready descriptors than one inner epoll_wait batch (64): each is reported once per call.
+ * Level-triggered files stay on epoll's ready list after being reported, so a second epoll_wait
+ * within one kevent() call would report them again. */
+static bool many_ready_descriptors_are_reported_once_per_call(void)
+{
+    enum { N = 150 };
+    int fds[N][2];
+    struct kevent changes[N];
+    struct kevent out[2 * N];
+    int kq = kqueue();
+    CHECK(kq >= 0, "kqueue");
+    for (int i = 0; i < N; i++) {
+        CHECK(pipe(fds[i]) == 0, "pipe %d: %s", i, strerror(errno));
+        CHECK(write(fds[i][1], "x", 1) == 1, "write");
+        changes[i] = ev((uintptr_t)fds[i][0], EVFILT_READ, EV_ADD, 0, 0, (void *)(uintptr_t)(i + 1));
+    }
+    struct timespec zero = { 0, 0 };
+    int n = kevent(kq, changes, N, out, 2 * N, &zero);
+    bool seen[N + 1];
+    memset(seen, 0, sizeof(seen));
+    bool ok = n == N;
+    for (int i = 0; ok && i < n; i++) {
+        uintptr_t u = (uintptr_t)out[i].udata;
+        ok = u >= 1 && u <= N && !seen[u];
+        if (ok) {
+            seen[u] = true;
+        }
+    }
+    for (int i = 0; i < N; i++) {
+        close(fds[i][0]);
+        close(fds[i][1]);
+    }
+    close(kq);
+    CHECK(ok, "expected %d distinct events in one call, got %d (or a duplicate)", N, n);
+    return true;
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -1123,6 +1160,7 @@ int main(void)
     run("user_data_and_disabled_trigger_follow_abi", user_data_and_disabled_trigger_follow_abi);
     run("change_validation_follows_abi", change_validation_follows_abi);
     run("one_call_with_many_changes_and_events_fills_every_field", one_call_with_many_changes_and_events_fills_every_field);
+    run("many_ready_descriptors_are_reported_once_per_call", many_ready_descriptors_are_reported_once_per_call);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
