@@ -51,7 +51,7 @@
 /* Tags in the low byte of the outer epoll's data.u64; a timer's knote id is in the high 32 bits. */
 enum { TAG_READ_EP = 1, TAG_WRITE_EP = 2, TAG_WAKE = 3, TAG_TIMER = 4 };
 
-/* FreeBSD and macOS cut timeouts above 24 hours to 24 hours (bsd-abi.md §7.1). */
+/* FreeBSD and macOS cut timeouts above 24 hours to 24 hours (docs/native-abi.md §7.1). */
 #define MAX_WAIT_SEC (24LL * 3600)
 
 enum fd_kind { KIND_OTHER, KIND_SOCKET, KIND_FIFO };
@@ -240,7 +240,7 @@ static int fd_create(struct kq *kq, const struct kevent *kev, const struct stat 
 /*
  * libkqueue: a descriptor's knote lives until EV_DELETE, whatever happens to the descriptor. Its
  * BUGS.md says the kqueue state is not cleaned up when a descriptor is closed and applications must
- * remove descriptors before closing them (bsd-abi.md §11). Knotes are looked up by number alone
+ * remove descriptors before closing them (docs/native-abi.md §11). Knotes are looked up by number alone
  * (src/common/kevent.c kevent_copyin_one calls knote_lookup before anything looks at the
  * descriptor). So, unlike FreeBSD and macOS:
  *   - no knote and no EV_ADD: ENOENT, even for a closed descriptor (FreeBSD and macOS: EBADF);
@@ -420,12 +420,12 @@ static int user_register(struct kq *kq, const struct kevent *kev)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* EVFILT_TIMER (periodic, relative; units per ABI, bsd-abi.md §2.1)                          */
+/* EVFILT_TIMER (periodic, relative; units per ABI, docs/native-abi.md §2.1)                          */
 /*
  * A disabled timer (EV_DISABLE, or EV_DISPATCH after a delivery), per ABI:
  *
  * FreeBSD and macOS: the timer keeps running and counting. FreeBSD sys/kern/kern_event.c
- * (freebsd-src main, read from the fel1x-developer/freebsd-src fork, bsd-abi.md §0):
+ * (freebsd-src main, read from the fel1x-developer/freebsd-src fork, docs/native-abi.md §0):
  * filt_timerexpire_l adds the expirations to kn_data whatever KN_DISABLED says, and KNOTE_ACTIVATE
  * only skips the enqueue; on EV_ENABLE, kqueue_register (done_ev_add) runs f_event = filt_timer,
  * which is "kn_data != 0", and enqueues the knote. So the ticks counted while disabled are reported
@@ -622,7 +622,7 @@ static int kq_register(struct kq *kq, const struct kevent *kev)
         return ENOSYS;
 #endif
     default:
-        return EINVAL;    /* unknown or unemulated filter (bsd-abi.md §2.2 probing) */
+        return EINVAL;    /* unknown or unemulated filter (docs/native-abi.md §2.2 probing) */
     }
 }
 

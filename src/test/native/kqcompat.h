@@ -2,10 +2,10 @@
  * kqcompat.h - the BSD kqueue(2) ABI emulated by libkqcompat on Linux (test infrastructure only).
  *
  * Compile with exactly one of:
- *   -DKQC_ABI_FREEBSD   FreeBSD 12+ ABI: 64-byte struct kevent with ext[4]   (bsd-abi.md §1.1, §2)
- *   -DKQC_ABI_DARWIN    macOS ABI: 32-byte struct kevent                     (bsd-abi.md §1.3, §2)
+ *   -DKQC_ABI_FREEBSD   FreeBSD 12+ ABI: 64-byte struct kevent with ext[4]   (docs/native-abi.md §1.1, §2)
+ *   -DKQC_ABI_DARWIN    macOS ABI: 32-byte struct kevent                     (docs/native-abi.md §1.3, §2)
  *   -DKQC_ABI_LIBKQUEUE libkqueue 2.x on Linux: 32-byte struct kevent with FreeBSD numbers
- *                       (bsd-abi.md §11; libkqueue's include/sys/event.h.in)
+ *                       (docs/native-abi.md §11; libkqueue's include/sys/event.h.in)
  *
  * Errno values (EV_ERROR data, EV_EOF fflags, kevent()'s errno) are the HOST's (Linux) numbers, not
  * the BSD ones: the caller's socket layer runs on Linux and decodes Linux errno.
@@ -23,7 +23,7 @@
 
 #if defined(KQC_ABI_FREEBSD)
 
-/* FreeBSD 12-15 sys/sys/event.h (bsd-abi.md §1.1). */
+/* FreeBSD 12-15 sys/sys/event.h (docs/native-abi.md §1.1). */
 struct kevent {
     uintptr_t ident;       /* @0  8 */
     short filter;          /* @8  2 */
@@ -36,13 +36,13 @@ struct kevent {
 #define KQC_KEVENT_SIZE 64
 #define KQC_ABI_NAME "freebsd"
 
-/* Filters, bsd-abi.md §2, FreeBSD column. */
+/* Filters, docs/native-abi.md §2, FreeBSD column. */
 #define EVFILT_READ   (-1)
 #define EVFILT_WRITE  (-2)
 #define EVFILT_TIMER  (-7)
 #define EVFILT_USER   (-11)
 
-/* EVFILT_TIMER units, bsd-abi.md §2.1, FreeBSD column (bit flags; none = milliseconds). */
+/* EVFILT_TIMER units, docs/native-abi.md §2.1, FreeBSD column (bit flags; none = milliseconds). */
 #define NOTE_SECONDS   0x1
 #define NOTE_MSECONDS  0x2
 #define NOTE_USECONDS  0x4
@@ -51,7 +51,7 @@ struct kevent {
 
 #elif defined(KQC_ABI_DARWIN)
 
-/* XNU bsd/sys/event.h (bsd-abi.md §1.3); #pragma pack(4) there changes nothing on LP64. */
+/* XNU bsd/sys/event.h (docs/native-abi.md §1.3); #pragma pack(4) there changes nothing on LP64. */
 struct kevent {
     uintptr_t ident;       /* @0  8 */
     int16_t filter;        /* @8  2 */
@@ -63,13 +63,13 @@ struct kevent {
 #define KQC_KEVENT_SIZE 32
 #define KQC_ABI_NAME "darwin"
 
-/* Filters, bsd-abi.md §2, macOS column. */
+/* Filters, docs/native-abi.md §2, macOS column. */
 #define EVFILT_READ   (-1)
 #define EVFILT_WRITE  (-2)
 #define EVFILT_TIMER  (-7)
 #define EVFILT_USER   (-10)
 
-/* EVFILT_TIMER units, bsd-abi.md §2.1, macOS column (no NOTE_MSECONDS: none = milliseconds). */
+/* EVFILT_TIMER units, docs/native-abi.md §2.1, macOS column (no NOTE_MSECONDS: none = milliseconds). */
 #define NOTE_SECONDS     0x1
 #define NOTE_USECONDS    0x2
 #define NOTE_NSECONDS    0x4
@@ -81,7 +81,7 @@ struct kevent {
 
 #else /* KQC_ABI_LIBKQUEUE */
 
-/* libkqueue 2.x include/sys/event.h.in (bsd-abi.md §11): the field types of FreeBSD 11, no ext[]. */
+/* libkqueue 2.x include/sys/event.h.in (docs/native-abi.md §11): the field types of FreeBSD 11, no ext[]. */
 struct kevent {
     uintptr_t ident;       /* @0  8 */
     short filter;          /* @8  2 */
@@ -109,7 +109,7 @@ struct kevent {
 
 #endif
 
-/* Flags, identical on FreeBSD, macOS and libkqueue (bsd-abi.md §2, §11). */
+/* Flags, identical on FreeBSD, macOS and libkqueue (docs/native-abi.md §2, §11). */
 #define EV_ADD       0x0001
 #define EV_DELETE    0x0002
 #define EV_ENABLE    0x0004
@@ -122,7 +122,7 @@ struct kevent {
 #define EV_ERROR     0x4000
 #define EV_EOF       0x8000
 
-/* EVFILT_USER fflags, identical on FreeBSD, macOS and libkqueue (bsd-abi.md §2, §11). */
+/* EVFILT_USER fflags, identical on FreeBSD, macOS and libkqueue (docs/native-abi.md §2, §11). */
 #define NOTE_FFNOP       0x00000000u
 #define NOTE_FFAND       0x40000000u
 #define NOTE_FFOR        0x80000000u
@@ -131,7 +131,7 @@ struct kevent {
 #define NOTE_FFLAGSMASK  0x00FFFFFFu
 #define NOTE_TRIGGER     0x01000000u
 
-/* Layout pins, per ABI (bsd-abi.md §1.1, §1.3, §11). The offsets are the same in all three. */
+/* Layout pins, per ABI (docs/native-abi.md §1.1, §1.3, §11). The offsets are the same in all three. */
 #if defined(KQC_ABI_FREEBSD)
 _Static_assert(sizeof(struct kevent) == 64, "FreeBSD 12+ struct kevent is 64 bytes (§1.1)");
 _Static_assert(offsetof(struct kevent, ext) == 32, "FreeBSD kevent.ext offset (§1.1)");

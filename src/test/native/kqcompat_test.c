@@ -1,7 +1,7 @@
 /*
  * Tests for libkqcompat, built once per ABI (-DKQC_ABI_FREEBSD / -DKQC_ABI_DARWIN /
  * -DKQC_ABI_LIBKQUEUE) and linked against the matching library. Each case checks one kqueue(2) semantic the poller relies on
- * (bsd-abi.md §3 and §7) with real sockets on 127.0.0.1, socketpairs, pipes or eventfds. Every
+ * (docs/native-abi.md §3 and §7) with real sockets on 127.0.0.1, socketpairs, pipes or eventfds. Every
  * wait is bounded by a kevent timeout. Prints one line per case and "N passed, N failed".
  */
 #define _GNU_SOURCE

@@ -1,5 +1,7 @@
 package dev.kqlisten.nativeio;
 
+import java.util.EnumSet;
+
 import dev.kqlisten.nativeio.bsd.BsdConstants;
 import dev.kqlisten.nativeio.bsd.BsdSockets;
 import dev.kqlisten.nativeio.bsd.KeventAbiCheck;
@@ -77,7 +79,9 @@ public final class Multiplexers {
         ErrnoTable errnos = (host.os() == HostOs.LINUX) ? LinuxConstants.SOCKETS.errnos()
                 : BsdConstants.forOs(host.os()).errnos();
         // Prove the layout on a scratch kqueue before the backend trusts it (docs/native-abi.md).
-        KeventAbiCheck.verify(options.kqueueLibrary(), abi, options.kqueueAbi() != null, errnos);
+        // On a BSD no other layout could be configured; on Linux any could.
+        KeventAbiCheck.verify(options.kqueueLibrary(), abi, options.kqueueAbi() != null, errnos,
+                (host.os() == HostOs.LINUX) ? EnumSet.allOf(KqueueAbi.class) : EnumSet.noneOf(KqueueAbi.class));
         return new KQueueMultiplexer(abi, options.kqueueLibrary(), errnos, options.maxEvents());
     }
 

@@ -58,7 +58,7 @@ class KQueueMultiplexerTests extends MultiplexerContractTests {
     }
 
     /**
-     * More queued changes than the event list has room for: they must go in chunks (bsd-abi.md
+     * More queued changes than the event list has room for: they must go in chunks (docs/native-abi.md
      * §7.3, with no room a failing change drops the later ones), the changelist must grow past
      * its initial 256 entries, and every registration must end up applied.
      */

@@ -6,7 +6,7 @@ import dev.kqlisten.nativeio.unix.SocketAbi;
 
 /**
  * Socket, fcntl and errno values of FreeBSD, macOS, OpenBSD and DragonFly. Section numbers refer
- * to {@code /work/shared/reference/bsd-abi.md}. All four use a {@code sin_len} byte and a one-byte
+ * to {@code docs/native-abi.md}. All four use a {@code sin_len} byte and a one-byte
  * {@code sa_family_t} (§4, §4.1), and share SOL_SOCKET 0xFFFF, SO_REUSEADDR 0x4, SO_REUSEPORT
  * 0x200, SO_ERROR 0x1007, IPV6_V6ONLY 27, O_NONBLOCK 0x4 (§4, §4.2).
  */

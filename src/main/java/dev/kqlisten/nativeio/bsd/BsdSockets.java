@@ -13,7 +13,7 @@ import dev.kqlisten.nativeio.unix.SocketAbi;
  * {@link dev.kqlisten.nativeio.Sockets} on FreeBSD, macOS, OpenBSD and DragonFly.
  * <p>
  * FreeBSD, OpenBSD and DragonFly take {@code SOCK_NONBLOCK|SOCK_CLOEXEC} in {@code socket()} and
- * {@code accept4()} (their own values, bsd-abi.md §4). macOS has neither: the listener gets
+ * {@code accept4()} (their own values, docs/native-abi.md §4). macOS has neither: the listener gets
  * {@code O_NONBLOCK} and {@code FD_CLOEXEC} through fcntl; accepted sockets inherit
  * {@code O_NONBLOCK} from the listener (XNU {@code uipc_syscalls.c}, §4.4) and get
  * {@code FD_CLOEXEC} with one fcntl. Where the OS has {@code SO_NOSIGPIPE}, every accepted socket

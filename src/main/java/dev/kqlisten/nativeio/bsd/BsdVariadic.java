@@ -6,7 +6,7 @@ import com.sun.jna.Platform;
 
 /**
  * Interface-mapped variadic calls. {@code fcntl(int, int, ...)} is variadic on every OS
- * (bsd-abi.md §4.2); on Apple arm64 variadic arguments travel on the stack, so a fixed-arity
+ * (docs/native-abi.md §4.2); on Apple arm64 variadic arguments travel on the stack, so a fixed-arity
  * (or direct) mapping would pass garbage (§6). Java varargs make JNA use libffi's variadic path.
  * Used only on macOS, once per socket.
  */

@@ -8,7 +8,7 @@ import dev.kqlisten.nativeio.unix.PosixLibc;
 
 /**
  * Direct-mapped {@code kqueue(2)} and {@code kevent(2)} with the ABI-independent constants
- * (docs/native-abi.md; bsd-abi.md §2 and §11: the same on FreeBSD, macOS, OpenBSD, DragonFly and
+ * (docs/native-abi.md; docs/native-abi.md §2 and §11: the same on FreeBSD, macOS, OpenBSD, DragonFly and
  * libkqueue; EVFILT_USER differs and is in {@link KeventLayout}).
  * <p>
  * The natives are registered once per JVM, against the library {@link #bind} is first given: a

@@ -20,7 +20,7 @@ import dev.kqlisten.nativeio.unix.SocketAbi;
  * the number of bytes readable, so one read per event drains the socket without an extra EAGAIN
  * read, and since the poller reads at most one buffer per event a fast sender cannot starve the
  * others; what is left is reported again by the next wait. Only the wake-up is edge-triggered
- * ({@code EV_CLEAR}, bsd-abi.md §7.10).
+ * ({@code EV_CLEAR}, docs/native-abi.md §7.10).
  * <p>
  * Changes are not submitted one syscall each: {@link #register} and {@link #setReadable} append
  * to a changelist that the next {@link #await} passes to {@code kevent}. The changelist doubles

@@ -1,6 +1,7 @@
 package dev.kqlisten.nativeio.bsd;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,7 +34,7 @@ import dev.kqlisten.nativeio.unix.PosixLibc;
  * {@link KQueueLibc}'s registered natives, so the check can run before (and independently of)
  * that binding, against any library. The arrays are sized for the largest known entry (with
  * slack), so a library with larger entries writes into zeroed slack instead of past the array
- * (bsd-abi.md §9.1). A pair that passed once is not checked again in this JVM.
+ * (docs/native-abi.md §9.1). A pair that passed once is not checked again in this JVM.
  */
 public final class KeventAbiCheck {
 
@@ -66,10 +67,13 @@ public final class KeventAbiCheck {
      * @param abi the layout to prove
      * @param configured whether {@code abi} was configured (for the message)
      * @param errnos the errno numbering of the host, for the message
+     * @param alternatives the layouts that could be configured instead: on a mismatch, those the
+     * library passes with are named in the exception
      * @throws KqueueAbiMismatchException if the library answers otherwise
      * @throws UnsatisfiedLinkError if the library or a symbol is missing
      */
-    public static void verify(String library, KqueueAbi abi, boolean configured, ErrnoTable errnos) {
+    public static void verify(String library, KqueueAbi abi, boolean configured, ErrnoTable errnos,
+            Collection<KqueueAbi> alternatives) {
         String key = abi + "\u0000" + library;
         if (passed.contains(key)) {
             return;
@@ -81,7 +85,7 @@ public final class KeventAbiCheck {
             return;
         }
         List<KqueueAbi> matching = new ArrayList<>();
-        for (KqueueAbi other : KqueueAbi.values()) {
+        for (KqueueAbi other : alternatives) {
             if (other != abi && run(nativeLibrary, KeventLayout.of(other), errnos) == null) {
                 matching.add(other);
             }

@@ -23,7 +23,7 @@ final class KeventArray implements AutoCloseable {
     /**
      * An array of at least {@code minBytes}: {@link KeventAbiCheck} gives a library room for
      * entries larger than the layout says, so that a wrong layout is reported, not a heap
-     * overrun (bsd-abi.md §9.1). The slack is zeroed.
+     * overrun (docs/native-abi.md §9.1). The slack is zeroed.
      */
     KeventArray(KeventLayout layout, int capacity, long minBytes) {
         this.layout = layout;

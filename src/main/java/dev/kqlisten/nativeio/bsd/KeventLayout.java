@@ -15,7 +15,7 @@ import dev.kqlisten.nativeio.KqueueAbi;
  *     uint64_t  ext[4];    // 32  32  FreeBSD 12+ only
  * };                       // 64 bytes on FreeBSD 12+, 32 everywhere else here
  * </pre>
- * Every number is in docs/native-abi.md with its source: bsd-abi.md §1.1 (FreeBSD), §1.3
+ * Every number is in docs/native-abi.md with its source: §1.1 (FreeBSD), §1.3
  * (macOS, {@code #pragma pack(4)} changes nothing on LP64), §1.4 (OpenBSD), §1.6 (DragonFly),
  * §11 (libkqueue, confirmed in libkqueue's {@code include/sys/event.h.in}); EVFILT_USER per ABI
  * from §2 and §11. The offsets are the same on every ABI here; the size, EVFILT_USER and the
@@ -29,10 +29,11 @@ import dev.kqlisten.nativeio.KqueueAbi;
  * @param extWords number of {@code uint64_t ext[]} words after {@code udata}
  * @param evfiltUser {@code EVFILT_USER}
  * @param closeRemovesRegistrations whether {@code close(2)} of a descriptor removes its
- * registrations. True for the kernels (kqueue(2) of FreeBSD, macOS, OpenBSD and DragonFly:
- * "Calling close() on a file descriptor will remove any kevents that reference the
- * descriptor", bsd-abi.md §7.6); false for libkqueue, whose BUGS.md asks applications to remove
- * descriptors from the kqueue before closing them (§11)
+ * registrations. True for the kernels: kqueue(2) of FreeBSD, macOS and OpenBSD says that closing
+ * a descriptor removes the kevents that refer to it (docs/native-abi.md §7.6); DragonFly shares
+ * FreeBSD's kqueue code and is assumed to follow it (not confirmed from its own page, §10).
+ * False for libkqueue, whose BUGS.md asks applications to remove descriptors from the kqueue
+ * before closing them (§11)
  */
 record KeventLayout(int size, int extWords, short evfiltUser, boolean closeRemovesRegistrations) {
 

@@ -3,7 +3,7 @@ package dev.kqlisten.nativeio.linux;
 import java.util.Locale;
 
 /**
- * Size and offsets of {@code struct epoll_event} for one architecture (bsd-abi.md §5.1):
+ * Size and offsets of {@code struct epoll_event} for one architecture (docs/native-abi.md §5.1):
  * <pre>
  * struct epoll_event {
  *     uint32_t     events;  // offset 0 on both

@@ -5,7 +5,7 @@ import dev.kqlisten.nativeio.unix.SocketAbi;
 
 /**
  * Linux (x86_64 and aarch64) values. Section numbers refer to
- * {@code /work/shared/reference/bsd-abi.md}; Linux values there come from golang/sys
+ * {@code docs/native-abi.md}; Linux values there come from golang/sys
  * {@code zerrors_linux*.go} and the kernel uapi headers, identical on both architectures.
  */
 public final class LinuxConstants {

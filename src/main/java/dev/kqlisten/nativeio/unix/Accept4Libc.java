@@ -4,7 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 /**
- * {@code accept4(2)}, kept apart from {@link PosixLibc} because macOS lacks it (bsd-abi.md §4):
+ * {@code accept4(2)}, kept apart from {@link PosixLibc} because macOS lacks it (docs/native-abi.md §4):
  * registering it there would fail. This class is initialised only on OSes that have it.
  */
 public final class Accept4Libc {

@@ -18,7 +18,7 @@ public final class ErrnoTable {
 
     /**
      * @param numbers the values of ENOENT, EINTR, EBADF, ... ENOSYS, in {@link Errno} declaration
-     * order (which is the row order of bsd-abi.md §4.3)
+     * order (which is the row order of docs/native-abi.md §4.3)
      */
     public ErrnoTable(int... numbers) {
         if (numbers.length != NAMED.length) {

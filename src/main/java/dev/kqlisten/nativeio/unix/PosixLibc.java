@@ -22,7 +22,7 @@ public final class PosixLibc {
 
     /**
      * The C library as JNA should bind it on this OS. Linux and FreeBSD: JNA maps {@code "c"}
-     * to the process image anyway (bsd-abi.md §6; on FreeBSD this is what gives
+     * to the process image anyway (docs/native-abi.md §6; on FreeBSD this is what gives
      * {@code kevent@@FBSD_1.5}, §1.2). OpenBSD and DragonFly: the process image too, since
      * {@code dlopen("libc.so")} is not verified there (§6, OSHI's BsdLibcLoader does the same).
      * macOS: {@code libc.dylib}.

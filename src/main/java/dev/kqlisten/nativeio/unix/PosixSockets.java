@@ -36,7 +36,7 @@ public abstract class PosixSockets implements Sockets {
     private final Memory intValue = new Memory(4);
 
     /**
-     * getsockname's address and {@code socklen_t} (a uint32, bsd-abi.md §4), reused: a wildcard
+     * getsockname's address and {@code socklen_t} (a uint32, docs/native-abi.md §4), reused: a wildcard
      * listener asks for the local address of every accepted connection.
      */
     private final Memory nameAddress = new Memory(SockaddrCodec.CAPACITY);
@@ -88,7 +88,7 @@ public abstract class PosixSockets implements Sockets {
                 setIntOption(fd, this.abi.solSocket(), this.abi.soReuseport(), 1);
             }
             if (v6) {
-                // Set both ways: the default differs between the BSDs and Linux (bsd-abi.md §10).
+                // Set both ways: the default differs between the BSDs and Linux (docs/native-abi.md §10).
                 setIntOption(fd, SocketAbi.IPPROTO_IPV6, this.abi.ipv6V6only(), spec.ipv6Only() ? 1 : 0);
             }
             try (Memory address = new Memory(SockaddrCodec.CAPACITY)) {

@@ -26,7 +26,7 @@ import com.sun.jna.Pointer;
  *     uint32_t sin6_scope_id;     // 24 native-endian
  * };
  * </pre>
- * Source: bsd-abi.md §4.1. Writing the Linux form on a BSD yields family 0 there.
+ * Source: docs/native-abi.md §4.1. Writing the Linux form on a BSD yields family 0 there.
  */
 public final class SockaddrCodec {
 

@@ -2,7 +2,7 @@ package dev.kqlisten.nativeio.unix;
 
 /**
  * The socket, fcntl and errno numbers of one OS. Every value comes from
- * {@code /work/shared/reference/bsd-abi.md}; instances live in {@code LinuxConstants} and
+ * {@code docs/native-abi.md}; instances live in {@code LinuxConstants} and
  * {@code BsdConstants}, each value annotated with its section there.
  *
  * @param os display name, for messages

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Key values per BSD against bsd-abi.md §4 and §4.3: the ones that differ between OSes and would
+ * Key values per BSD against docs/native-abi.md §4 and §4.3: the ones that differ between OSes and would
  * silently misbehave if swapped.
  */
 class BsdConstantsTests {

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
  * The start-up ABI check against every build of the test library (src/test/native) with every
  * layout: it must pass exactly where the layout is the library's ABI and refuse every other
  * pair. OpenBSD's layout is macOS's as far as kqlisten uses it (32 bytes, EVFILT_USER -10,
- * bsd-abi.md §1.3, §1.4, §2), so the macOS build passes it too; DragonFly's EVFILT_USER (-9)
+ * docs/native-abi.md §1.3, §1.4, §2), so the macOS build passes it too; DragonFly's EVFILT_USER (-9)
  * matches no build. The builds' libraries are named by {@value #NATIVE_DIR_PROPERTY}.
  * <p>
  * The check runs through JNA {@code Function}s of each library, so all of them can be tried in
@@ -34,6 +34,8 @@ class KeventAbiCheckTests {
     static final String NATIVE_DIR_PROPERTY = "kqlisten.test.kqueue.native-dir";
 
     private static final ErrnoTable ERRNOS = LinuxConstants.SOCKETS.errnos();
+
+    private static final Set<KqueueAbi> ALL = EnumSet.allOf(KqueueAbi.class);
 
     /** Build name (libkqcompat-NAME.so) and the layouts that describe it. */
     private static final List<Build> BUILDS = List.of(
@@ -61,7 +63,7 @@ class KeventAbiCheckTests {
     void aMismatchNamesTheLayoutWhatCameBackAndTheLayoutThatFits() {
         String library = library("freebsd");
         assertThatExceptionOfType(KqueueAbiMismatchException.class)
-            .isThrownBy(() -> KeventAbiCheck.verify(library, KqueueAbi.DARWIN, true, ERRNOS))
+            .isThrownBy(() -> KeventAbiCheck.verify(library, KqueueAbi.DARWIN, true, ERRNOS, ALL))
             .satisfies((ex) -> {
                 assertThat(ex.library()).isEqualTo(library);
                 assertThat(ex.layout()).isEqualTo(KqueueAbi.DARWIN);
@@ -79,8 +81,17 @@ class KeventAbiCheckTests {
     void theFreeBsdLayoutOnALibkqueueStyleLibraryIsRefusedAndLibkqueueSuggested() {
         String library = library("libkqueue");
         assertThatExceptionOfType(KqueueAbiMismatchException.class)
-            .isThrownBy(() -> KeventAbiCheck.verify(library, KqueueAbi.FREEBSD, true, ERRNOS))
+            .isThrownBy(() -> KeventAbiCheck.verify(library, KqueueAbi.FREEBSD, true, ERRNOS, ALL))
             .satisfies((ex) -> assertThat(ex.matching()).containsExactly(KqueueAbi.LIBKQUEUE));
+    }
+
+    /** On a BSD host no other layout can be configured, so none is suggested. */
+    @Test
+    void withoutAlternativesNoLayoutIsSuggested() {
+        String library = library("freebsd");
+        assertThatExceptionOfType(KqueueAbiMismatchException.class)
+            .isThrownBy(() -> KeventAbiCheck.verify(library, KqueueAbi.DARWIN, false, ERRNOS, Set.of()))
+            .satisfies((ex) -> assertThat(ex.matching()).isEmpty());
     }
 
     @Test
@@ -88,7 +99,7 @@ class KeventAbiCheckTests {
         for (Build build : BUILDS) {
             String library = library(build.name());
             assertThatExceptionOfType(KqueueAbiMismatchException.class)
-                .isThrownBy(() -> KeventAbiCheck.verify(library, KqueueAbi.DRAGONFLY, false, ERRNOS))
+                .isThrownBy(() -> KeventAbiCheck.verify(library, KqueueAbi.DRAGONFLY, false, ERRNOS, ALL))
                 .satisfies((ex) -> {
                     assertThat(ex.configured()).isFalse();
                     assertThat(ex.matching()).containsExactlyInAnyOrderElementsOf(build.layouts());

@@ -119,7 +119,7 @@ class KeventContractTests {
             for (int i = 0; i < PIPES; i++) {
                 list.set(c, readEnds[i], KQueueLibc.EVFILT_READ, KQueueLibc.EV_ADD, 0, 0, PIPE_UDATA + i);
                 if (this.layout.extWords() == 4) {
-                    // ext[2] and ext[3] pass through the kernel untouched (FreeBSD kqueue.2, bsd-abi.md §1.1).
+                    // ext[2] and ext[3] pass through the kernel untouched (FreeBSD kqueue.2, docs/native-abi.md §1.1).
                     list.setExt(c, 2, 0x2E2E000000000000L + i);
                     list.setExt(c, 3, 0x3E3E000000000000L + i);
                 }
@@ -187,7 +187,7 @@ class KeventContractTests {
         }
     }
 
-    /** 64 failing changes come back as 64 error entries, each naming its own change (bsd-abi.md §7.3). */
+    /** 64 failing changes come back as 64 error entries, each naming its own change (docs/native-abi.md §7.3). */
     @Test
     void manyFailingChangesComeBackAsOneErrorEntryEach() {
         int count = 64;

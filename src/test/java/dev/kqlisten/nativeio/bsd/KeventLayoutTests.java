@@ -9,7 +9,7 @@ import dev.kqlisten.nativeio.KqueueAbi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Pins {@code struct kevent} per ABI (bsd-abi.md §1) and the ABI-dependent constants (§2). A
+ * Pins {@code struct kevent} per ABI (docs/native-abi.md §1) and the ABI-dependent constants (§2). A
  * wrong size here means the kernel writes past our event array (§9.1), so these values must
  * only change together with the reference.
  */
@@ -27,7 +27,7 @@ class KeventLayoutTests {
         assertThat(KeventLayout.of(KqueueAbi.DRAGONFLY)).isEqualTo(new KeventLayout(32, 0, (short) -9, true));
     }
 
-    /** libkqueue (bsd-abi.md §11): 32 bytes with FreeBSD's numbers, and close(2) keeps registrations. */
+    /** libkqueue (docs/native-abi.md §11): 32 bytes with FreeBSD's numbers, and close(2) keeps registrations. */
     @Test
     void libkqueueEventsAre32BytesWithFreeBsdNumbersAndOutliveClose() {
         assertThat(KeventLayout.of(KqueueAbi.LIBKQUEUE)).isEqualTo(new KeventLayout(32, 0, (short) -11, false));

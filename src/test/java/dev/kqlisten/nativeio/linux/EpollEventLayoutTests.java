@@ -8,7 +8,7 @@ import org.junit.jupiter.api.condition.OS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code struct epoll_event} is packed on x86_64 only (bsd-abi.md §5.1); a default-aligned layout
+ * {@code struct epoll_event} is packed on x86_64 only (docs/native-abi.md §5.1); a default-aligned layout
  * there would read {@code data} four bytes off.
  */
 class EpollEventLayoutTests {

@@ -7,7 +7,7 @@ import dev.kqlisten.nativeio.Errno;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Linux values that differ from the BSDs (bsd-abi.md §4, §4.3, §5.2): swapping one of them with
+ * Linux values that differ from the BSDs (docs/native-abi.md §4, §4.3, §5.2): swapping one of them with
  * its BSD counterpart would compile and misbehave.
  */
 class LinuxConstantsTests {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Byte-exact sockaddr encoding for both layouts (bsd-abi.md §4.1): the BSD form starts with a
+ * Byte-exact sockaddr encoding for both layouts (docs/native-abi.md §4.1): the BSD form starts with a
  * length byte and a one-byte family; Linux has a two-byte family. Writing the wrong one binds
  * family 0 on a BSD.
  */
