@@ -10,7 +10,7 @@
 # the layouts, so what counts is whether a test that talks to a kqueue library notices.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 git clone -q "$ROOT" "$WORK/repo"
