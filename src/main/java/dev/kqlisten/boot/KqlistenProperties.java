@@ -42,7 +42,7 @@ import dev.kqlisten.poller.PollerLimits;
  * ranges of multi-word properties are checked in {@link #validate} too, under their kebab-case
  * names.
  */
-@ConfigurationProperties("kqlisten")
+@ConfigurationProperties(prefix = "kqlisten", ignoreUnknownFields = false)
 @Validated
 public class KqlistenProperties implements Validator {
 

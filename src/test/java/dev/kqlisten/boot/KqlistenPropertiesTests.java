@@ -247,6 +247,55 @@ class KqlistenPropertiesTests {
             .contains("Reason: must be between 0 and 65535");
     }
 
+    /** A typo must not silently leave a protection at its default (issue 9): start-up fails naming the key and the fix. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            kqlisten.listeners[0].prot=1              | kqlisten.listeners[0].prot          | kqlisten.listeners[0].port
+            kqlisten.listeners[0].idle-timout=5s      | kqlisten.listeners[0].idle-timout   | kqlisten.listeners[0].idle-timeout
+            kqlisten.logging.enable=false             | kqlisten.logging.enable             | kqlisten.logging.enabled
+            kqlisten.max-event=10                     | kqlisten.max-event                  | kqlisten.max-events
+            kqlisten.kqueue.layot=libkqueue           | kqlisten.kqueue.layot               | kqlisten.kqueue.layout
+            """)
+    void unknownKeyFailsStartUpNamingTheClosestValidKey(String setting, String unknown, String closest,
+            CapturedOutput output) {
+        SpringApplicationBuilder application = new SpringApplicationBuilder(KqlistenApplication.class)
+            .web(WebApplicationType.NONE)
+            .properties("kqlisten.listeners[0].name=t", "kqlisten.listeners[0].port=0", setting);
+        assertThatException().isThrownBy(application::run);
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("kqlisten does not know this property")
+            .contains("    " + unknown + " (from ")
+            .contains("Replace '" + unknown + "' with '" + closest + "'.");
+    }
+
+    @Test
+    void unknownKeyFarFromAnyValidOneListsTheValidKeysThere(CapturedOutput output) {
+        SpringApplicationBuilder application = new SpringApplicationBuilder(KqlistenApplication.class)
+            .web(WebApplicationType.NONE)
+            .properties("kqlisten.listeners[0].name=t", "kqlisten.listeners[0].port=0",
+                    "kqlisten.dispatch.xyzzy-plugh=1");
+        assertThatException().isThrownBy(application::run);
+        assertThat(output).contains("Remove 'kqlisten.dispatch.xyzzy-plugh'; valid keys there are "
+                + "kqlisten.dispatch.max-bytes-in-flight, kqlisten.dispatch.max-bytes-in-flight-per-connection, "
+                + "kqlisten.dispatch.mode, kqlisten.dispatch.threads.");
+    }
+
+    @Test
+    void everyDocumentedKeyStillBinds() {
+        this.runner
+            .withPropertyValues("kqlisten.backend=auto", "kqlisten.max-events=8", "kqlisten.shutdown-timeout=1s",
+                    "kqlisten.logging.enabled=false", "kqlisten.health.stall-threshold=1s",
+                    "kqlisten.dispatch.mode=poller", "kqlisten.dispatch.threads=2",
+                    "kqlisten.dispatch.max-bytes-in-flight-per-connection=1MB",
+                    "kqlisten.dispatch.max-bytes-in-flight=64MB", "kqlisten.listeners[0].name=a",
+                    "kqlisten.listeners[0].address=127.0.0.1", "kqlisten.listeners[0].port=0",
+                    "kqlisten.listeners[0].backlog=0", "kqlisten.listeners[0].reuse-address=true",
+                    "kqlisten.listeners[0].reuse-port=false", "kqlisten.listeners[0].ipv6-only=false",
+                    "kqlisten.listeners[0].read-buffer-size=64KB", "kqlisten.listeners[0].max-connections=0",
+                    "kqlisten.listeners[0].max-connections-per-address=0", "kqlisten.listeners[0].idle-timeout=0s")
+            .run((context) -> assertThat(context).hasNotFailed());
+    }
+
     private void assertValidationError(String property, String message, String... properties) {
         this.runner.withPropertyValues(properties).run((context) -> {
             assertThat(context).hasFailed();

@@ -141,7 +141,8 @@ class KqlistenFailureAnalyzersTests {
                     FailureHandler.handleMessage((message, ex) -> failed.add(message.get())));
         assertThat(analyzers).extracting((analyzer) -> analyzer.getClass().getSimpleName())
             .contains("TcpPortInUseFailureAnalyzer", "TcpBindFailureAnalyzer",
-                    "NativeTransportUnavailableFailureAnalyzer", "KqueueAbiMismatchFailureAnalyzer");
+                    "NativeTransportUnavailableFailureAnalyzer", "KqueueAbiMismatchFailureAnalyzer",
+                    "UnknownKqlistenPropertyFailureAnalyzer");
         assertThat(failed).noneMatch((message) -> message.contains("dev.kqlisten"));
     }
 
