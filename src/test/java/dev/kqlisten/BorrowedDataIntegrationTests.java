@@ -48,7 +48,7 @@ class BorrowedDataIntegrationTests {
     @MethodSource("backendsAndModes")
     void everyByteIsLentInOrderAndTheLoanEndsWithTheCall(TestBackend backend, String mode) throws Exception {
         try (ConfigurableApplicationContext context = TestApplication.start(backend, List.of(),
-                "--kqlisten.test.data-events=borrowed", "--kqlisten.dispatch.mode=" + mode,
+                "--test.kqlisten.data-events=borrowed", "--kqlisten.dispatch.mode=" + mode,
                 "--kqlisten.listeners[0].read-buffer-size=8KB")) {
             TcpEventMulticaster multicaster = context.getBean(TcpEventMulticaster.class);
             assertThat(multicaster.hasDataListeners()).isFalse();

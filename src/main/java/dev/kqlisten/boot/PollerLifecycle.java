@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
@@ -219,6 +220,8 @@ public class PollerLifecycle implements SmartLifecycle {
         for (Running r : stopping) {
             try {
                 if (this.graceful) {
+                    logger.info("[{}] draining: listening socket closed, {} open connections may go on for up to {}",
+                            r.name(), r.poller().stats().activeConnections(), DurationStyle.SIMPLE.print(timeout));
                     r.poller().drain(timeout);
                 }
                 else {

@@ -8,15 +8,21 @@ import org.springframework.context.event.EventListener;
 import dev.kqlisten.boot.event.TcpConnectionClosedEvent;
 import dev.kqlisten.boot.event.TcpConnectionOpenedEvent;
 import dev.kqlisten.boot.event.TcpConnectionRejectedEvent;
-import dev.kqlisten.boot.event.TcpDataReceivedEvent;
+import dev.kqlisten.boot.event.TcpDataBorrowedEvent;
 import dev.kqlisten.boot.event.TcpListenerStartedEvent;
 import dev.kqlisten.boot.event.TcpListenerStoppedEvent;
 import dev.kqlisten.boot.event.TcpPeerClosedEvent;
 
 /**
- * Logs one INFO line per listener start and stop and per connection open, read, EOF and close;
- * on while {@code kqlisten.logging.enabled} is true. Runs on the poller threads (the dispatch
- * threads in executor mode).
+ * The logging listener, on while {@code kqlisten.logging.enabled} is true (the default). Its
+ * levels are chosen so that nothing a client does can grow the log at the default level: one
+ * INFO line per listener start and stop; connection lines (opened, rejected, EOF, closed) at
+ * DEBUG; one line per read at TRACE. Runs on the poller threads (the dispatch threads in executor
+ * mode).
+ * <p>
+ * The read line takes {@link TcpDataBorrowedEvent}: it needs only the length, and must not make
+ * the poller copy every read (a {@code TcpDataReceivedEvent} listener would). With a parent
+ * context, borrowed events are not published, so there are no read lines.
  */
 class TcpEventLogger {
 
@@ -36,46 +42,46 @@ class TcpEventLogger {
 
     @EventListener
     void onOpened(TcpConnectionOpenedEvent event) {
-        if (logger.isInfoEnabled()) {
-            logger.info("[{}] #{} opened from {}", event.getListenerName(), event.getConnectionId(),
+        if (logger.isDebugEnabled()) {
+            logger.debug("[{}] #{} opened from {}", event.getListenerName(), event.getConnectionId(),
                     SocketAddresses.format(event.getRemoteAddress()));
         }
     }
 
     @EventListener
-    void onData(TcpDataReceivedEvent event) {
-        if (logger.isInfoEnabled()) {
-            logger.info("[{}] #{} received {} bytes", event.getListenerName(), event.getConnectionId(),
+    void onData(TcpDataBorrowedEvent event) {
+        if (logger.isTraceEnabled()) {
+            logger.trace("[{}] #{} received {} bytes", event.getListenerName(), event.getConnectionId(),
                     event.getLength());
         }
     }
 
     @EventListener
     void onRejected(TcpConnectionRejectedEvent event) {
-        if (logger.isInfoEnabled()) {
-            logger.info("[{}] rejected a connection from {}: {}", event.getListenerName(),
+        if (logger.isDebugEnabled()) {
+            logger.debug("[{}] rejected a connection from {}: {}", event.getListenerName(),
                     SocketAddresses.format(event.getRemoteAddress()), event.getReason());
         }
     }
 
     @EventListener
     void onPeerClosed(TcpPeerClosedEvent event) {
-        if (logger.isInfoEnabled()) {
-            logger.info("[{}] #{} peer closed its side (EOF)", event.getListenerName(), event.getConnectionId());
+        if (logger.isDebugEnabled()) {
+            logger.debug("[{}] #{} peer closed its side (EOF)", event.getListenerName(), event.getConnectionId());
         }
     }
 
     @EventListener
     void onClosed(TcpConnectionClosedEvent event) {
-        if (!logger.isInfoEnabled()) {
+        if (!logger.isDebugEnabled()) {
             return;
         }
         if (event.getError() != null) {
-            logger.info("[{}] #{} closed: {} ({})", event.getListenerName(), event.getConnectionId(),
+            logger.debug("[{}] #{} closed: {} ({})", event.getListenerName(), event.getConnectionId(),
                     event.getReason(), event.getError());
         }
         else {
-            logger.info("[{}] #{} closed: {}", event.getListenerName(), event.getConnectionId(), event.getReason());
+            logger.debug("[{}] #{} closed: {}", event.getListenerName(), event.getConnectionId(), event.getReason());
         }
     }
 

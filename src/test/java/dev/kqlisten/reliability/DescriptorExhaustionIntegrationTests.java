@@ -82,7 +82,9 @@ class DescriptorExhaustionIntegrationTests {
         backend.springProperties().forEach((p) -> args.add("--" + p));
         args.addAll(List.of("--spring.main.web-application-type=none", "--server.shutdown=immediate",
                 "--kqlisten.listeners[0].name=it", "--kqlisten.listeners[0].address=127.0.0.1",
-                "--kqlisten.listeners[0].port=0"));
+                "--kqlisten.listeners[0].port=0",
+                // Connection lines are DEBUG and data lines TRACE by default (bounded logs); this test reads them.
+                "--logging.level.dev.kqlisten.boot.TcpEventLogger=trace"));
         List<Socket> clients = new ArrayList<>();
         try (ChildApplication child = ChildApplication.start(DESCRIPTOR_LIMIT,
                 List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m"), args)) {

@@ -22,7 +22,7 @@ import org.springframework.context.event.EventListener;
 /**
  * Records every kqlisten connection event of an application: a {@link TrafficRecorder} (bytes
  * checksummed in event order, not kept), the rejections, and when each connection closed. The
- * bytes come from {@link TcpDataReceivedEvent}s, or with {@code kqlisten.test.data-events=borrowed}
+ * bytes come from {@link TcpDataReceivedEvent}s, or with {@code test.kqlisten.data-events=borrowed}
  * from {@link TcpDataBorrowedEvent}s only (see {@link TestApplication}). Any
  * condition over them can be awaited with a deadline; every event wakes the waiters.
  */

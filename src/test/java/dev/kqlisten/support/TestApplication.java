@@ -75,7 +75,7 @@ public final class TestApplication {
 
     /**
      * Registered as a source of the application (not component-scanned). The data recorder is
-     * chosen by {@code kqlisten.test.data-events}: {@code copied} (default) or {@code borrowed};
+     * chosen by {@code test.kqlisten.data-events}: {@code copied} (default) or {@code borrowed};
      * only the chosen event type has a listener, as in an application that uses only that one.
      */
     static class Recording {
@@ -86,13 +86,13 @@ public final class TestApplication {
         }
 
         @Bean
-        @ConditionalOnProperty(name = "kqlisten.test.data-events", havingValue = "copied", matchIfMissing = true)
+        @ConditionalOnProperty(name = "test.kqlisten.data-events", havingValue = "copied", matchIfMissing = true)
         CopiedDataRecorder copiedDataRecorder(AppEvents events) {
             return new CopiedDataRecorder(events);
         }
 
         @Bean
-        @ConditionalOnProperty(name = "kqlisten.test.data-events", havingValue = "borrowed")
+        @ConditionalOnProperty(name = "test.kqlisten.data-events", havingValue = "borrowed")
         BorrowedDataRecorder borrowedDataRecorder(AppEvents events) {
             return new BorrowedDataRecorder(events);
         }
