@@ -9,6 +9,7 @@ from collections import defaultdict
 SERVERS = {
     "c": "C epoll (ET, accept4, 64 KiB reads)",
     "kq-epoll": "kqlisten, epoll, @EventListener",
+    "kq-epoll-logging": "kqlisten, epoll, @EventListener, logging listener on (the default)",
     "kq-epoll-borrowed": "kqlisten, epoll, @EventListener on borrowed (zero-copy) data",
     "kq-kqueue": "kqlisten, kqueue (kqcompat), @EventListener",
     "kq-libkqueue": "kqlisten, kqueue (kqcompat, libkqueue layout: EV_DELETE before close), @EventListener",

@@ -10,7 +10,8 @@
 # repository root), --servers "c kq-epoll ..." (default all: c kq-epoll kq-epoll-borrowed
 # kq-kqueue kq-epoll-nolistener netty netty-sum nio nio-sum; the -sum variants checksum every byte
 # like the kqlisten data listeners; kq-libkqueue, not in the default list, is the kqueue backend on
-# the libkqueue layout, which deletes each registration before close), and for targeted before/after runs: --loads "stream churn hold events
+# the libkqueue layout, which deletes each registration before close; kq-epoll-logging, not in the
+# default list either, is kq-epoll with the logging listener at its default, on), and for targeted before/after runs: --loads "stream churn hold events
 # cold" (default all), --secs S (load length), --warmup S (warm-up stream and churn per server
 # start). BENCH_JAVA_OPTS replaces the JVM options (e.g. to add a profiler agent); BENCH_KQ_ARGS
 # adds arguments to every kqlisten server (e.g. --kqlisten.listeners[0].read-buffer-size=64KB).
@@ -133,13 +134,15 @@ start_server() {
     SERVER_PORT=$((18600 + PORT_SEQ % 300))
     STATS="$WORK/stats-$name"
     rm -f "$STATS"
-    local kq=(--server.port=0 --kqlisten.logging.enabled=false --kqlisten.listeners[0].name=bench
+    local logging=false
+    [ "$name" = kq-epoll-logging ] && logging=true
+    local kq=(--server.port=0 --kqlisten.logging.enabled=$logging --kqlisten.listeners[0].name=bench
         --kqlisten.listeners[0].port=$SERVER_PORT --kqlisten.listeners[0].address=127.0.0.1
         --bench.stats-file="$STATS" ${BENCH_KQ_ARGS:-})
     local logf="$WORK/server-$name-$PORT_SEQ.log"
     case "$name" in
         c) "${pin[@]}" "$BIN/epoll_server" "$SERVER_PORT" "$STATS" >"$logf" 2>&1 & ;;
-        kq-epoll) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication "${kq[@]}" \
+        kq-epoll|kq-epoll-logging) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication "${kq[@]}" \
             --kqlisten.backend=epoll --bench.data-listener=true >"$logf" 2>&1 & ;;
         kq-epoll-borrowed) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication "${kq[@]}" \
             --kqlisten.backend=epoll --bench.borrowed-data-listener=true >"$logf" 2>&1 & ;;
