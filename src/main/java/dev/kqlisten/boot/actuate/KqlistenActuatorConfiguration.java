@@ -4,38 +4,62 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.kqlisten.boot.KqlistenConfiguration;
 import dev.kqlisten.boot.KqlistenProperties;
 import dev.kqlisten.boot.PollerLifecycle;
 
 /**
- * The {@link KqlistenEndpoint} and the health contributor {@code kqlisten}, which has one
- * {@link ListenerHealthIndicator} per configured listener ({@code /actuator/health/kqlisten/<name>}).
+ * Auto-configuration of the {@link KqlistenEndpoint} and the health contributor
+ * {@code kqlisten}, which has one {@link ListenerHealthIndicator} per configured listener
+ * ({@code /actuator/health/kqlisten/<name>}). Each part needs its actuator module on the class
+ * path and steps back for an application bean of the same kind (the endpoint by type, the
+ * contributor by the name {@code kqlistenHealthContributor}).
  */
-@Configuration(proxyBeanMethods = false)
+@AutoConfiguration(after = KqlistenConfiguration.class)
+@ConditionalOnBean(PollerLifecycle.class)
 public class KqlistenActuatorConfiguration {
 
-    @Bean
-    @ConditionalOnAvailableEndpoint
-    KqlistenEndpoint kqlistenEndpoint(PollerLifecycle lifecycle, KqlistenProperties properties) {
-        return new KqlistenEndpoint(lifecycle, properties.getHealth().getStallThreshold());
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(Endpoint.class)
+    static class EndpointConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnAvailableEndpoint
+        KqlistenEndpoint kqlistenEndpoint(PollerLifecycle lifecycle, KqlistenProperties properties) {
+            return new KqlistenEndpoint(lifecycle, properties.getHealth().getStallThreshold());
+        }
+
     }
 
-    @Bean
-    @ConditionalOnEnabledHealthIndicator("kqlisten")
-    HealthContributor kqlistenHealthContributor(PollerLifecycle lifecycle, KqlistenProperties properties) {
-        String backendChoice = BackendChoice.explain(properties.getBackend());
-        Map<String, HealthContributor> listeners = new LinkedHashMap<>();
-        for (KqlistenProperties.Listener listener : properties.getListeners()) {
-            listeners.put(listener.getName(), new ListenerHealthIndicator(listener.getName(), lifecycle,
-                    properties.getHealth().getStallThreshold(), backendChoice, System::nanoTime));
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthContributor.class)
+    static class HealthConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "kqlistenHealthContributor")
+        @ConditionalOnEnabledHealthIndicator("kqlisten")
+        HealthContributor kqlistenHealthContributor(PollerLifecycle lifecycle, KqlistenProperties properties) {
+            String backendChoice = BackendChoice.explain(properties.getBackend());
+            Map<String, HealthContributor> listeners = new LinkedHashMap<>();
+            for (KqlistenProperties.Listener listener : properties.getListeners()) {
+                listeners.put(listener.getName(), new ListenerHealthIndicator(listener.getName(), lifecycle,
+                        properties.getHealth().getStallThreshold(), backendChoice, System::nanoTime));
+            }
+            return CompositeHealthContributor.fromMap(listeners);
         }
-        return CompositeHealthContributor.fromMap(listeners);
+
     }
 
 }

@@ -79,6 +79,14 @@ public class TcpEventMulticaster extends SimpleApplicationEventMulticaster {
     }
 
     /**
+     * Whether listeners run on the publishing thread, as kqlisten's event order and the lending
+     * of {@link TcpDataBorrowedEvent} need: false once a {@code TaskExecutor} was set.
+     */
+    public boolean invokesListenersSynchronously() {
+        return getTaskExecutor() == null;
+    }
+
+    /**
      * Whether any listener of this multicaster receives {@link TcpDataReceivedEvent}s now. Any
      * thread; one or two volatile reads unless the listeners changed since the last call.
      */

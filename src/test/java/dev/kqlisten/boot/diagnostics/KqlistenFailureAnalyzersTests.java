@@ -142,7 +142,7 @@ class KqlistenFailureAnalyzersTests {
         assertThat(analyzers).extracting((analyzer) -> analyzer.getClass().getSimpleName())
             .contains("TcpPortInUseFailureAnalyzer", "TcpBindFailureAnalyzer",
                     "NativeTransportUnavailableFailureAnalyzer", "KqueueAbiMismatchFailureAnalyzer",
-                    "UnknownKqlistenPropertyFailureAnalyzer");
+                    "UnknownKqlistenPropertyFailureAnalyzer", "IncompatibleEventMulticasterFailureAnalyzer");
         assertThat(failed).noneMatch((message) -> message.contains("dev.kqlisten"));
     }
 

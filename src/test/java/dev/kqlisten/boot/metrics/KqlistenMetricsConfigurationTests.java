@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -18,7 +19,7 @@ import dev.kqlisten.boot.actuate.KqlistenActuatorConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The monitoring configurations wired with {@link KqlistenConfiguration} and a real listener on
+ * The monitoring auto-configurations wired with {@link KqlistenConfiguration} and a real listener on
  * an ephemeral loopback port: the metrics bean is the observer the lifecycle hands its pollers
  * to, and the health contributor has one indicator per listener.
  */
@@ -26,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KqlistenMetricsConfigurationTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withUserConfiguration(KqlistenConfiguration.class, KqlistenMetricsConfiguration.class,
-                KqlistenActuatorConfiguration.class)
+        .withConfiguration(AutoConfigurations.of(KqlistenConfiguration.class, KqlistenMetricsConfiguration.class,
+                KqlistenActuatorConfiguration.class))
         .withPropertyValues("kqlisten.logging.enabled=false", "kqlisten.listeners[0].name=w",
                 "kqlisten.listeners[0].address=127.0.0.1", "kqlisten.listeners[0].port=0");
 
