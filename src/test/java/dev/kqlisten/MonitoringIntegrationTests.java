@@ -42,7 +42,9 @@ class MonitoringIntegrationTests {
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void endpointListsListenersWithTheirConnectionsAndSelectsOne(TestBackend backend) throws Exception {
-        try (MonitoredApp app = MonitoredApp.start(backend, Recorder.class);
+        // Peers are masked by default (ManagementDefaultsIntegrationTests); this test opens them up.
+        try (MonitoredApp app = MonitoredApp.start(backend, Recorder.class,
+                "--management.endpoint.kqlisten.show-values=always");
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), app.tcpPort())) {
             Recorder recorder = app.context().getBean(Recorder.class);
             long id = recorder.opened.poll(30, TimeUnit.SECONDS);
@@ -61,18 +63,22 @@ class MonitoringIntegrationTests {
             assertThat(JsonPath.<Integer>read(json, "$.listeners[0].activeConnections")).isEqualTo(1);
             assertThat(JsonPath.<Integer>read(json, "$.listeners[0].totals.accepted")).isEqualTo(1);
             assertThat(JsonPath.<Integer>read(json, "$.listeners[0].totals.bytesRead")).isEqualTo(5);
-            assertThat(JsonPath.<List<Number>>read(json, "$.listeners[0].connections[*].id"))
+            assertThat(JsonPath.<Integer>read(json, "$.connections.total")).isEqualTo(1);
+            assertThat(JsonPath.<List<Number>>read(json, "$.connections.items[*].id"))
                 .containsExactly((Number) (int) id);
-            assertThat(JsonPath.<Integer>read(json, "$.listeners[0].connections[0].remotePort"))
+            assertThat(JsonPath.<String>read(json, "$.connections.items[0].listener")).isEqualTo("it");
+            assertThat(JsonPath.<String>read(json, "$.connections.items[0].remoteAddress")).isEqualTo("127.0.0.1");
+            assertThat(JsonPath.<Integer>read(json, "$.connections.items[0].remotePort"))
                 .isEqualTo(client.getLocalPort());
-            assertThat(JsonPath.<Integer>read(json, "$.listeners[0].connections[0].bytesRead")).isEqualTo(5);
-            assertThat(JsonPath.<Integer>read(json, "$.listeners[0].connections[0].idleMillis")).isNotNegative();
-            assertThat(JsonPath.<Integer>read(json, "$.listeners[0].connections[0].ageMillis")).isNotNegative();
+            assertThat(JsonPath.<Integer>read(json, "$.connections.items[0].bytesRead")).isEqualTo(5);
+            assertThat(JsonPath.<Integer>read(json, "$.connections.items[0].idleMillis")).isNotNegative();
+            assertThat(JsonPath.<Integer>read(json, "$.connections.items[0].ageMillis")).isNotNegative();
 
             HttpResponse<String> one = app.get("/actuator/kqlisten/" + id);
             assertThat(one.statusCode()).isEqualTo(200);
             assertThat(JsonPath.<Integer>read(one.body(), "$.id")).isEqualTo((int) id);
             assertThat(JsonPath.<String>read(one.body(), "$.remoteAddress")).isEqualTo("127.0.0.1");
+            assertThat(JsonPath.<Integer>read(one.body(), "$.remotePort")).isEqualTo(client.getLocalPort());
             assertThat(app.get("/actuator/kqlisten/" + (id + 1_000_000)).statusCode()).isEqualTo(404);
         }
     }
@@ -116,8 +122,9 @@ class MonitoringIntegrationTests {
     @MethodSource("backends")
     void healthIsDownWhileAListenerBlocksThePollerBeyondTheThresholdAndUpAfter(TestBackend backend)
             throws Exception {
+        // Details are for authorized callers only by default; this test opens them up.
         try (MonitoredApp app = MonitoredApp.start(backend, Blocking.class,
-                "--kqlisten.health.stall-threshold=300ms");
+                "--kqlisten.health.stall-threshold=300ms", "--management.endpoint.health.show-details=always");
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), app.tcpPort())) {
             Blocking blocking = app.context().getBean(Blocking.class);
             assertThat(app.get("/actuator/health/kqlisten/it").statusCode()).isEqualTo(200);

@@ -4,11 +4,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
@@ -20,7 +22,8 @@ import dev.kqlisten.boot.KqlistenProperties;
 import dev.kqlisten.boot.PollerLifecycle;
 
 /**
- * Auto-configuration of the {@link KqlistenEndpoint} and the health contributor
+ * Auto-configuration of the {@link KqlistenEndpoint} (with its web extension, which masks peers
+ * per caller, see {@link KqlistenEndpointProperties}) and the health contributor
  * {@code kqlisten}, which has one {@link ListenerHealthIndicator} per configured listener
  * ({@code /actuator/health/kqlisten/<name>}). Each part needs its actuator module on the class
  * path and steps back for an application bean of the same kind (the endpoint by type, the
@@ -32,13 +35,26 @@ public class KqlistenActuatorConfiguration {
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(Endpoint.class)
+    @EnableConfigurationProperties(KqlistenEndpointProperties.class)
     static class EndpointConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
         @ConditionalOnAvailableEndpoint
-        KqlistenEndpoint kqlistenEndpoint(PollerLifecycle lifecycle, KqlistenProperties properties) {
-            return new KqlistenEndpoint(lifecycle, properties.getHealth().getStallThreshold());
+        KqlistenEndpoint kqlistenEndpoint(PollerLifecycle lifecycle, KqlistenProperties properties,
+                KqlistenEndpointProperties endpointProperties) {
+            return new KqlistenEndpoint(lifecycle, properties.getHealth().getStallThreshold(),
+                    endpointProperties.getShowValues());
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(KqlistenEndpoint.class)
+        @ConditionalOnAvailableEndpoint(endpoint = KqlistenEndpoint.class, exposure = EndpointExposure.WEB)
+        KqlistenEndpointWebExtension kqlistenEndpointWebExtension(KqlistenEndpoint endpoint,
+                KqlistenEndpointProperties endpointProperties) {
+            return new KqlistenEndpointWebExtension(endpoint, endpointProperties.getShowValues(),
+                    endpointProperties.getRoles());
         }
 
     }

@@ -8,8 +8,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -20,10 +23,15 @@ import dev.kqlisten.boot.TcpListenerInfo;
 import dev.kqlisten.connection.ConnectionSnapshot;
 
 /**
- * {@code /actuator/kqlisten}: the listeners of {@link PollerLifecycle} with their connections,
- * one connection by id, and closing one by id. Closing is a delete operation, so it is off
- * under the default access ({@link Access#READ_ONLY}) until
+ * {@code /actuator/kqlisten}: the listeners of {@link PollerLifecycle} with one page of their
+ * connections, one connection by id, and closing one by id. Closing is a delete operation, so it
+ * is off under the default access ({@link Access#READ_ONLY}) until
  * {@code management.endpoint.kqlisten.access=unrestricted} grants it.
+ * <p>
+ * Peers' addresses and ports are masked unless {@code management.endpoint.kqlisten.show-values}
+ * shows them, like Boot's {@code env} endpoint: these operations (JMX) treat
+ * {@link Show#WHEN_AUTHORIZED} as shown, as Boot does for JMX; over HTTP,
+ * {@link KqlistenEndpointWebExtension} asks the request's security context instead.
  * <p>
  * Connection snapshots are taken on each poller thread; a poller stuck in a slow listener
  * cannot answer, so each wait is bounded by {@link #POLLER_ANSWER_TIMEOUT}.
@@ -37,32 +45,47 @@ public class KqlistenEndpoint {
 
     private final Duration stallThreshold;
 
-    public KqlistenEndpoint(PollerLifecycle lifecycle, Duration stallThreshold) {
+    private final Show showValues;
+
+    public KqlistenEndpoint(PollerLifecycle lifecycle, Duration stallThreshold, Show showValues) {
         this.lifecycle = lifecycle;
         this.stallThreshold = stallThreshold;
+        this.showValues = showValues;
     }
 
+    /**
+     * The listeners and page {@code page} (default 0) of {@code size} (default
+     * {@value ConnectionPage#DEFAULT_SIZE}, at most {@value ConnectionPage#MAX_SIZE}) of their
+     * connections; 400 for a page or size out of range.
+     */
     @ReadOperation
-    public ListenersDescriptor listeners() {
+    public ListenersDescriptor listeners(@Nullable Integer page, @Nullable Integer size) {
+        return listeners(page, size, this.showValues.isShown(true));
+    }
+
+    ListenersDescriptor listeners(@Nullable Integer page, @Nullable Integer size, boolean showPeers) {
         long now = System.nanoTime();
         List<ListenerDescriptor> listeners = new ArrayList<>();
+        List<List<ConnectionSnapshot>> connections = new ArrayList<>();
         for (TcpListenerInfo info : this.lifecycle.getListeners()) {
             ListenerState state = ListenerState.of(info.name(), info, this.stallThreshold, now);
-            List<ConnectionDescriptor> connections = await(this.lifecycle.connections(info.name())).stream()
-                .map(ConnectionDescriptor::of)
-                .toList();
-            listeners.add(ListenerDescriptor.of(info, state, connections));
+            listeners.add(ListenerDescriptor.of(info, state));
+            connections.add(await(this.lifecycle.connections(info.name())));
         }
-        return new ListenersDescriptor(listeners);
+        return new ListenersDescriptor(listeners, ConnectionPage.of(connections, page, size, showPeers));
     }
 
     /** One open connection; 404 when no listener has it. */
     @ReadOperation
-    public ConnectionDescriptor connection(@Selector long id) {
+    public @Nullable ConnectionDescriptor connection(@Selector long id) {
+        return connection(id, this.showValues.isShown(true));
+    }
+
+    @Nullable ConnectionDescriptor connection(long id, boolean showPeer) {
         for (TcpListenerInfo info : this.lifecycle.getListeners()) {
             for (ConnectionSnapshot snapshot : await(this.lifecycle.connections(info.name()))) {
                 if (snapshot.info().id() == id) {
-                    return ConnectionDescriptor.of(snapshot);
+                    return ConnectionDescriptor.of(snapshot, showPeer);
                 }
             }
         }
@@ -95,8 +118,14 @@ public class KqlistenEndpoint {
         }
     }
 
-    /** The response of {@link #listeners()}. */
-    public record ListenersDescriptor(List<ListenerDescriptor> listeners) implements OperationResponseBody {
+    /**
+     * The response of {@link #listeners(Integer, Integer)}.
+     *
+     * @param listeners every running listener
+     * @param connections one page of their open connections, with the total
+     */
+    public record ListenersDescriptor(List<ListenerDescriptor> listeners,
+            ConnectionPage connections) implements OperationResponseBody {
     }
 
     /**

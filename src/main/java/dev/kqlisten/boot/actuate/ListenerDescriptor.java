@@ -1,15 +1,15 @@
 package dev.kqlisten.boot.actuate;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import dev.kqlisten.boot.TcpListenerInfo;
 import dev.kqlisten.poller.PollerStats;
 
 /**
- * One listener in the {@code kqlisten} endpoint: where it is bound, its state, its counters
- * since it started, and its open connections.
+ * One listener in the {@code kqlisten} endpoint: where it is bound, its state and its counters
+ * since it started. Its connections are in the endpoint's page of connections. The bound
+ * address and port are this host's own, not a peer's, so they are always shown.
  *
  * @param name the listener's name
  * @param address the bound address
@@ -19,12 +19,11 @@ import dev.kqlisten.poller.PollerStats;
  * @param reason why it is not RUNNING, or {@code null}
  * @param activeConnections open connections
  * @param totals counters since the listener (re)started
- * @param connections its open connections
  */
 public record ListenerDescriptor(String name, String address, int port, String backend, String state, String reason,
-        int activeConnections, Map<String, Long> totals, List<ConnectionDescriptor> connections) {
+        int activeConnections, Map<String, Long> totals) {
 
-    static ListenerDescriptor of(TcpListenerInfo info, ListenerState state, List<ConnectionDescriptor> connections) {
+    static ListenerDescriptor of(TcpListenerInfo info, ListenerState state) {
         PollerStats stats = info.stats();
         Map<String, Long> totals = new LinkedHashMap<>();
         totals.put("accepted", stats.accepted());
@@ -35,7 +34,7 @@ public record ListenerDescriptor(String name, String address, int port, String b
         totals.put("loopFailures", stats.loopFailures());
         return new ListenerDescriptor(info.name(), info.address().getAddress().getHostAddress(),
                 info.address().getPort(), info.backend(), state.name(), state.reason(), stats.activeConnections(),
-                totals, connections);
+                totals);
     }
 
 }
