@@ -10,6 +10,7 @@ import dev.kqlisten.nativeio.linux.EpollMultiplexer;
 import dev.kqlisten.nativeio.linux.LinuxConstants;
 import dev.kqlisten.nativeio.linux.LinuxSockets;
 import dev.kqlisten.nativeio.unix.ErrnoTable;
+import dev.kqlisten.nativeio.unix.ResourceLimits;
 
 /**
  * Chooses the backend implementation for the host: the one place that switches on the OS.
@@ -59,6 +60,21 @@ public final class Multiplexers {
             throw unavailable(backend, host, backend.name().toLowerCase() + " could not be opened: " + ex.getMessage(),
                     ex);
         }
+    }
+
+    /**
+     * The process's descriptor limit, {@code getrlimit(RLIMIT_NOFILE)} with this host's numbers
+     * (docs/native-abi.md §12). On macOS the {@code kern.maxfilesperproc} sysctl may cap below it;
+     * that is not read.
+     *
+     * @throws NativeTransportUnavailableException if the host is not supported
+     * @throws NativeIoException if getrlimit fails
+     */
+    public static DescriptorLimit descriptorLimit() throws NativeIoException {
+        HostPlatform host = HostPlatform.current();
+        return (host.os() == HostOs.LINUX)
+                ? ResourceLimits.descriptorLimit(LinuxConstants.RLIMITS, LinuxConstants.SOCKETS.errnos())
+                : ResourceLimits.descriptorLimit(BsdConstants.RLIMITS, BsdConstants.forOs(host.os()).errnos());
     }
 
     private static Multiplexer openKQueue(TransportOptions options, HostPlatform host) throws NativeIoException {

@@ -2,6 +2,7 @@ package dev.kqlisten.nativeio.bsd;
 
 import dev.kqlisten.nativeio.HostOs;
 import dev.kqlisten.nativeio.unix.ErrnoTable;
+import dev.kqlisten.nativeio.unix.RlimitAbi;
 import dev.kqlisten.nativeio.unix.SocketAbi;
 
 /**
@@ -43,6 +44,12 @@ public final class BsdConstants {
 
     /** DragonFly: AF_INET6 28, SOCK_NONBLOCK 0x20000000, SOCK_CLOEXEC 0x10000000, SO_NOSIGPIPE 0x800 (§4, §4.4). */
     public static final SocketAbi DRAGONFLY = bsd("DragonFly BSD", 28, 0x20000000, 0x10000000, 0x0800, BSD_ERRNOS);
+
+    /**
+     * §12: RLIMIT_NOFILE 8 and RLIM_INFINITY 2^63−1 on FreeBSD, macOS, OpenBSD and DragonFly
+     * alike.
+     */
+    public static final RlimitAbi RLIMITS = new RlimitAbi(8, Long.MAX_VALUE);
 
     private BsdConstants() {
     }

@@ -1,6 +1,7 @@
 package dev.kqlisten.nativeio.linux;
 
 import dev.kqlisten.nativeio.unix.ErrnoTable;
+import dev.kqlisten.nativeio.unix.RlimitAbi;
 import dev.kqlisten.nativeio.unix.SocketAbi;
 
 /**
@@ -27,6 +28,9 @@ public final class LinuxConstants {
             26, // IPV6_V6ONLY
             0x800, // O_NONBLOCK
             ERRNOS);
+
+    /** §12: RLIMIT_NOFILE 7, RLIM_INFINITY {@code ~0UL} (2^64−1, -1 as a Java long). */
+    public static final RlimitAbi RLIMITS = new RlimitAbi(7, -1L);
 
     // -- epoll(7) and eventfd(2), §5.2 --
 

@@ -56,4 +56,7 @@ public final class PosixLibc {
     /** pipe(2); {@code fds} receives the read end at 0 and the write end at 1. */
     public static native int pipe(int[] fds);
 
+    /** getrlimit(2); {@code rlimit} is a 16-byte {@code struct rlimit} (docs/native-abi.md §12). */
+    public static native int getrlimit(int resource, Pointer rlimit);
+
 }

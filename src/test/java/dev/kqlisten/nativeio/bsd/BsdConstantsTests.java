@@ -71,4 +71,11 @@ class BsdConstantsTests {
         assertThatIllegalArgumentException().isThrownBy(() -> BsdConstants.forOs(HostOs.LINUX));
     }
 
+    @Test
+    void descriptorLimitValuesAreTheBsdOnes() {
+        // docs/native-abi.md §12: the same on FreeBSD, macOS, OpenBSD and DragonFly, and unlike Linux.
+        assertThat(BsdConstants.RLIMITS.rlimitNofile()).isEqualTo(8);
+        assertThat(BsdConstants.RLIMITS.rlimInfinity()).isEqualTo(0x7FFF_FFFF_FFFF_FFFFL);
+    }
+
 }

@@ -45,4 +45,11 @@ class LinuxConstantsTests {
         assertThat(LinuxConstants.EFD_NONBLOCK | LinuxConstants.EFD_CLOEXEC).isEqualTo(0x80800);
     }
 
+    @Test
+    void descriptorLimitValuesAreTheLinuxOnes() {
+        // docs/native-abi.md §12: asm-generic/resource.h, shared by x86_64 and aarch64.
+        assertThat(LinuxConstants.RLIMITS.rlimitNofile()).isEqualTo(7);
+        assertThat(LinuxConstants.RLIMITS.rlimInfinity()).isEqualTo(0xFFFF_FFFF_FFFF_FFFFL);
+    }
+
 }
