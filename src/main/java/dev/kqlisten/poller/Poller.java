@@ -132,7 +132,7 @@ public final class Poller implements Runnable, ReadFlowControl {
         this.ready = new ReadyEvents(maxEvents);
         PollerLimits limits = config.limits();
         this.acceptor = new Acceptor(config.listenerName(), listenFd, this.multiplexer, this.sockets, this.stats,
-                limits);
+                limits, config.descriptors(), this::wakeup);
         this.reads = new ReadPath(this.sockets, config.readBufferSize(), this.listener, this.stats, new ReadPath.Ends() {
 
             @Override
@@ -167,14 +167,18 @@ public final class Poller implements Runnable, ReadFlowControl {
     static Poller open(PollerConfig config, NativeTransport transport, int maxEvents, PollerListener listener,
             LongSupplier clock) throws NativeIoException {
         int fd = -1;
+        Poller poller = null;
         try {
             fd = transport.sockets().openListener(config.listen());
             InetSocketAddress bound = transport.sockets().localAddress(fd);
-            Poller poller = new Poller(config, transport, listener, fd, bound, maxEvents, clock);
+            poller = new Poller(config, transport, listener, fd, bound, maxEvents, clock);
             transport.multiplexer().register(fd, LISTENER_ID);
             return poller;
         }
         catch (NativeIoException | RuntimeException ex) {
+            if (poller != null) {
+                config.descriptors().unregister(poller.acceptor);
+            }
             if (fd >= 0) {
                 transport.sockets().close(fd);
             }
@@ -348,6 +352,7 @@ public final class Poller implements Runnable, ReadFlowControl {
         RejectReason rejection = this.acceptor.admit(remote, this.connections.size());
         if (rejection != null) {
             this.sockets.close(fd);
+            this.acceptor.descriptorClosed();
             this.stats.countRejected(rejection);
             this.listener.rejected(name(), remote, rejection);
             return;
@@ -364,6 +369,7 @@ public final class Poller implements Runnable, ReadFlowControl {
             this.stats.countAcceptError(ex.kind());
             logger.log(Level.WARNING, "Listener '" + name() + "': could not set up an accepted connection", ex);
             this.sockets.close(fd);
+            this.acceptor.descriptorClosed();
             return;
         }
         ConnectionInfo info = new ConnectionInfo(id, name(), remote, local, Instant.now());

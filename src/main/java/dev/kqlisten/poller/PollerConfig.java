@@ -11,18 +11,27 @@ import dev.kqlisten.nativeio.ListenSpec;
  * @param listen where and how to listen
  * @param readBufferSize the most bytes read from a connection per readiness event
  * @param limits connection limits and the idle timeout
+ * @param descriptors the descriptors this poller's connections may hold, shared with the other
+ * pollers of the application
  */
-public record PollerConfig(String listenerName, ListenSpec listen, int readBufferSize, PollerLimits limits) {
+public record PollerConfig(String listenerName, ListenSpec listen, int readBufferSize, PollerLimits limits,
+        DescriptorBudget descriptors) {
 
     /** A configuration without limits. */
     public PollerConfig(String listenerName, ListenSpec listen, int readBufferSize) {
         this(listenerName, listen, readBufferSize, PollerLimits.NONE);
     }
 
+    /** A configuration with a descriptor budget of its own and no limit on it. */
+    public PollerConfig(String listenerName, ListenSpec listen, int readBufferSize, PollerLimits limits) {
+        this(listenerName, listen, readBufferSize, limits, DescriptorBudget.unlimited());
+    }
+
     public PollerConfig {
         Objects.requireNonNull(listenerName, "listenerName");
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(descriptors, "descriptors");
         if (readBufferSize < 1) {
             throw new IllegalArgumentException("readBufferSize must be at least 1, was " + readBufferSize);
         }

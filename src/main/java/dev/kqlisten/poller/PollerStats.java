@@ -49,10 +49,19 @@ public final class PollerStats {
 
     volatile long rejected;
 
-    /** Whether accepting is paused after EMFILE/ENFILE. */
+    /** Whether accepting is paused: after EMFILE/ENFILE, or with the descriptor budget spent. */
     volatile boolean acceptPaused;
 
     volatile long acceptPauses;
+
+    /** Pause episodes per {@link AcceptPauseReason#ordinal()}. */
+    private final AtomicLongArray acceptPausesByReason = new AtomicLongArray(AcceptPauseReason.values().length);
+
+    void countAcceptPause(AcceptPauseReason reason) {
+        int i = reason.ordinal();
+        this.acceptPausesByReason.lazySet(i, this.acceptPausesByReason.get(i) + 1);
+        this.acceptPauses++;
+    }
 
     void countRejected(RejectReason reason) {
         int i = reason.ordinal();
@@ -71,16 +80,23 @@ public final class PollerStats {
     }
 
     /**
-     * Whether accepting is paused because the process or system ran out of descriptors
-     * (EMFILE/ENFILE); it resumes from a timer with back-off or when a connection closes.
+     * Whether accepting is paused, for either {@link AcceptPauseReason}: the process or system
+     * ran out of descriptors (EMFILE/ENFILE), or kqlisten's connections hold every descriptor
+     * the reserve leaves them. It resumes when a connection closes (or, after EMFILE/ENFILE,
+     * from a timer with back-off).
      */
     public boolean acceptPaused() {
         return this.acceptPaused;
     }
 
-    /** How many times accepting was paused. */
+    /** How many episodes paused accepting, for any reason. */
     public long acceptPauses() {
         return this.acceptPauses;
+    }
+
+    /** How many episodes paused accepting for {@code reason}. */
+    public long acceptPauses(AcceptPauseReason reason) {
+        return this.acceptPausesByReason.get(reason.ordinal());
     }
 
     /** Failed accepts per {@link Errno#ordinal()}. */
