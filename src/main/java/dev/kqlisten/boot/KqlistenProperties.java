@@ -53,6 +53,13 @@ public class KqlistenProperties implements Validator {
     static final DataSize MAX_READ_BUFFER_SIZE = DataSize.ofMegabytes(16);
 
     /**
+     * A started {@code java -jar} kqlisten holds about 20 descriptors (the jar, the JVM's
+     * modules file and sockets, Tomcat's listener, the epoll or kqueue ones); the rest leaves
+     * room for some 40 concurrent HTTP requests and log files.
+     */
+    static final int DEFAULT_RESERVED_DESCRIPTORS = 64;
+
+    /**
      * Kernel readiness API: auto (kqueue on the BSDs and macOS, epoll on Linux), kqueue or
      * epoll.
      */
@@ -67,6 +74,14 @@ public class KqlistenProperties implements Validator {
      * end; a thread still running after that is abandoned with a warning.
      */
     private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+    /**
+     * Descriptors kqlisten's connections never take, kept for the rest of the process: the
+     * web server and its actuator requests, log files, the JVM's own jars and sockets. Beyond
+     * the descriptor limit (RLIMIT_NOFILE) minus this, accepting pauses until a connection
+     * closes. Must be less than the limit; 0 lets connections take every descriptor.
+     */
+    private int reservedDescriptors = DEFAULT_RESERVED_DESCRIPTORS;
 
     @Valid
     private final Kqueue kqueue = new Kqueue();
@@ -117,6 +132,14 @@ public class KqlistenProperties implements Validator {
         this.shutdownTimeout = shutdownTimeout;
     }
 
+    public int getReservedDescriptors() {
+        return this.reservedDescriptors;
+    }
+
+    public void setReservedDescriptors(int reservedDescriptors) {
+        this.reservedDescriptors = reservedDescriptors;
+    }
+
     public Kqueue getKqueue() {
         return this.kqueue;
     }
@@ -164,6 +187,10 @@ public class KqlistenProperties implements Validator {
         }
         if (this.shutdownTimeout == null || this.shutdownTimeout.isNegative()) {
             errors.rejectValue("shutdown-timeout", "range", "must not be negative");
+        }
+        if (this.reservedDescriptors < 0) {
+            errors.rejectValue("reserved-descriptors", "range",
+                    "must not be negative (0 lets kqlisten's connections take every descriptor)");
         }
         Duration stall = this.health.getStallThreshold();
         if (stall == null || stall.isNegative() || stall.isZero()) {

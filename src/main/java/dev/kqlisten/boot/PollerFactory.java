@@ -1,5 +1,8 @@
 package dev.kqlisten.boot;
 
+import org.slf4j.LoggerFactory;
+
+import dev.kqlisten.nativeio.DescriptorLimit;
 import dev.kqlisten.nativeio.Multiplexers;
 import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.nativeio.NativeTransport;
@@ -31,5 +34,23 @@ interface PollerFactory {
      */
     ListenerPoller open(PollerConfig config, TransportOptions options, PollerListener listener)
             throws NativeIoException;
+
+    /**
+     * The process's descriptor limit, read at each start; {@link DescriptorLimit#NONE} when it
+     * cannot be read (an unsupported host then fails in {@link #open} with the reason).
+     */
+    default DescriptorLimit descriptorLimit() {
+        try {
+            return Multiplexers.descriptorLimit();
+        }
+        catch (NativeIoException ex) {
+            LoggerFactory.getLogger(PollerFactory.class)
+                .warn("Could not read the descriptor limit; kqlisten.reserved-descriptors is not enforced", ex);
+            return DescriptorLimit.NONE;
+        }
+        catch (NativeTransportUnavailableException | LinkageError ex) {
+            return DescriptorLimit.NONE;
+        }
+    }
 
 }

@@ -1,5 +1,7 @@
 package dev.kqlisten.boot;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,14 +21,19 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+
+import dev.kqlisten.boot.diagnostics.DescriptorReserveException;
 import dev.kqlisten.boot.diagnostics.TcpBindException;
 import dev.kqlisten.boot.diagnostics.TcpPortInUseException;
 import dev.kqlisten.boot.event.TcpListenerStartedEvent;
 import dev.kqlisten.boot.event.TcpListenerStoppedEvent;
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionSnapshot;
+import dev.kqlisten.nativeio.DescriptorLimit;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.NativeIoException;
+import dev.kqlisten.poller.DescriptorBudget;
 import dev.kqlisten.poller.DispatchBudget;
 import dev.kqlisten.poller.OrderedDispatcher;
 import dev.kqlisten.poller.PollerConfig;
@@ -104,12 +111,13 @@ public class PollerLifecycle implements SmartLifecycle {
                 return;
             }
             List<KqlistenProperties.Listener> listeners = this.properties.getListeners();
+            DescriptorBudget descriptors = descriptorBudget();
             List<ListenerPoller> opened = new ArrayList<>(listeners.size());
             this.dispatch = (this.properties.getDispatch().getMode() == KqlistenProperties.Dispatch.Mode.EXECUTOR)
                     ? new ExecutorDispatch(this.properties.getDispatch()) : null;
             try {
                 for (int i = 0; i < listeners.size(); i++) {
-                    opened.add(open(i, listeners.get(i)));
+                    opened.add(open(i, listeners.get(i), descriptors));
                 }
             }
             catch (RuntimeException | Error ex) {
@@ -133,9 +141,46 @@ public class PollerLifecycle implements SmartLifecycle {
         }
     }
 
-    private ListenerPoller open(int index, KqlistenProperties.Listener listener) {
+    /**
+     * The descriptors all listeners' connections may hold together: the soft RLIMIT_NOFILE minus
+     * {@code kqlisten.reserved-descriptors}, read at each start. Unlimited when the limit is
+     * RLIM_INFINITY or cannot be read.
+     *
+     * @throws DescriptorReserveException if the reserve leaves nothing
+     */
+    private DescriptorBudget descriptorBudget() {
+        int reserved = this.properties.getReservedDescriptors();
+        DescriptorLimit limit = this.factory.descriptorLimit();
+        if (limit.isUnlimited()) {
+            logger.info("Descriptor limit: unlimited; kqlisten's connections may hold any number of descriptors");
+            return new DescriptorBudget(DescriptorBudget.UNLIMITED, "descriptor limit unlimited");
+        }
+        if (reserved >= limit.soft()) {
+            throw new DescriptorReserveException(reserved, limit.soft());
+        }
+        long capacity = Math.min(limit.soft() - reserved, DescriptorBudget.UNLIMITED);
+        DescriptorBudget budget = new DescriptorBudget((int) capacity,
+                "descriptor limit " + limit.soft() + " minus kqlisten.reserved-descriptors " + reserved);
+        logger.info("Descriptor limit: {}; kqlisten's connections may hold {}", limit, budget);
+        long open = openDescriptors();
+        if (open >= reserved) {
+            logger.warn("The process already holds {} descriptors, at least kqlisten.reserved-descriptors ({}): "
+                    + "once kqlisten's connections hold their {}, the rest of the process cannot open any. "
+                    + "Raise kqlisten.reserved-descriptors above {} plus room for HTTP requests and log files",
+                    open, reserved, capacity, open);
+        }
+        return budget;
+    }
+
+    /** Descriptors the process holds now, or -1 where the JVM does not tell. */
+    private static long openDescriptors() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return (os instanceof UnixOperatingSystemMXBean unix) ? unix.getOpenFileDescriptorCount() : -1;
+    }
+
+    private ListenerPoller open(int index, KqlistenProperties.Listener listener, DescriptorBudget descriptors) {
         PollerConfig config = new PollerConfig(listener.getName(), listener.toListenSpec(), listener.readBufferBytes(),
-                listener.toLimits());
+                listener.toLimits(), descriptors);
         ExecutorDispatch executorDispatch = this.dispatch;
         OrderedDispatcher dispatcher = (executorDispatch != null)
                 ? executorDispatch.dispatcher(this.pollerListener, listener.readBufferBytes()) : null;

@@ -120,6 +120,7 @@ class KqlistenPropertiesTests {
             kqlisten.listeners[0].name              | Bad_Name   | kqlisten.listeners[0].name              | must contain only lowercase letters, digits and '-'
             kqlisten.listeners[0].backlog           | -1         | kqlisten.listeners[0].backlog           | must be 0 (OS maximum) or positive
             kqlisten.shutdown-timeout               | -1s        | kqlisten.shutdown-timeout               | must not be negative
+            kqlisten.reserved-descriptors           | -1         | kqlisten.reserved-descriptors           | must not be negative (0 lets kqlisten's connections take every descriptor)
             kqlisten.health.stall-threshold         | 0s         | kqlisten.health.stall-threshold         | must be positive
             kqlisten.listeners[0].read-buffer-size  | 0B         | kqlisten.listeners[0].read-buffer-size  | must be between 1B and 16MB
             kqlisten.listeners[0].read-buffer-size  | 17MB       | kqlisten.listeners[0].read-buffer-size  | must be between 1B and 16MB
@@ -130,6 +131,14 @@ class KqlistenPropertiesTests {
     void badValueFailsNamingTheProperty(String property, String value, String reportedProperty, String message) {
         String name = property.endsWith(".name") ? "kqlisten.listeners[0].port=0" : "kqlisten.listeners[0].name=x";
         assertValidationError(reportedProperty, message, property + "=" + value, name);
+    }
+
+    @Test
+    void reservedDescriptorsDefaultTo64AndBind() {
+        this.runner.run((context) -> assertThat(context.getBean(KqlistenProperties.class).getReservedDescriptors())
+            .isEqualTo(64));
+        this.runner.withPropertyValues("kqlisten.reserved-descriptors=0")
+            .run((context) -> assertThat(context.getBean(KqlistenProperties.class).getReservedDescriptors()).isZero());
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import dev.kqlisten.boot.diagnostics.DescriptorReserveException;
 import dev.kqlisten.boot.diagnostics.TcpBindException;
 import dev.kqlisten.boot.diagnostics.TcpPortInUseException;
 import dev.kqlisten.boot.event.TcpConnectionEvent;
@@ -28,6 +29,7 @@ import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionInfo;
 import dev.kqlisten.connection.ConnectionSnapshot;
 import dev.kqlisten.nativeio.Backend;
+import dev.kqlisten.nativeio.DescriptorLimit;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.nativeio.NativeTransportUnavailableException;
@@ -269,6 +271,55 @@ class PollerLifecycleTests {
             .run((context) -> assertThat(context).doesNotHaveBean(TcpEventLogger.class));
     }
 
+    @Test
+    void allListenersShareOneDescriptorBudgetOfTheLimitMinusTheReserve(CapturedOutput output) {
+        this.factory.limit = new DescriptorLimit(1024, 4096);
+        this.runner.withPropertyValues("kqlisten.reserved-descriptors=100", "kqlisten.listeners[0].name=a",
+                "kqlisten.listeners[0].port=0", "kqlisten.listeners[1].name=b", "kqlisten.listeners[1].port=0")
+            .run((context) -> {
+                assertThat(this.factory.opened).hasSize(2);
+                assertThat(this.factory.opened.get(0).config.descriptors())
+                    .isSameAs(this.factory.opened.get(1).config.descriptors());
+                assertThat(this.factory.opened.get(0).config.descriptors().capacity()).isEqualTo(924);
+                assertThat(output).contains("kqlisten's connections may hold 924 descriptors "
+                        + "(descriptor limit 1024 minus kqlisten.reserved-descriptors 100)");
+            });
+    }
+
+    @Test
+    void theDefaultReserveIs64() {
+        this.factory.limit = new DescriptorLimit(1024, 1024);
+        this.runner.run((context) -> assertThat(this.factory.opened.get(0).config.descriptors().capacity())
+            .isEqualTo(1024 - 64));
+    }
+
+    @Test
+    void anUnlimitedDescriptorLimitMeansAnUnlimitedBudget() {
+        this.factory.limit = DescriptorLimit.NONE;
+        this.runner.run((context) -> assertThat(this.factory.opened.get(0).config.descriptors().isUnlimited())
+            .isTrue());
+    }
+
+    @Test
+    void aReserveThatLeavesNoDescriptorFailsStartupBeforeAnythingIsBound() {
+        this.factory.limit = new DescriptorLimit(64, 64);
+        this.runner.withPropertyValues("kqlisten.reserved-descriptors=64").run((context) -> {
+            assertThat(context.getStartupFailure()).cause()
+                .isInstanceOfSatisfying(DescriptorReserveException.class, (ex) -> {
+                    assertThat(ex.getReserved()).isEqualTo(64);
+                    assertThat(ex.getLimit()).isEqualTo(64);
+                });
+            assertThat(this.factory.opened).isEmpty();
+        });
+    }
+
+    @Test
+    void aReserveOneBelowTheLimitLeavesOneDescriptor() {
+        this.factory.limit = new DescriptorLimit(64, 64);
+        this.runner.withPropertyValues("kqlisten.reserved-descriptors=63")
+            .run((context) -> assertThat(this.factory.opened.get(0).config.descriptors().capacity()).isEqualTo(1));
+    }
+
     static final class FakeFactory implements PollerFactory {
 
         final List<FakePoller> opened = new CopyOnWriteArrayList<>();
@@ -282,6 +333,13 @@ class PollerLifecycleTests {
         volatile NativeTransportUnavailableException unavailable;
 
         volatile boolean ignoreShutdown;
+
+        volatile DescriptorLimit limit = DescriptorLimit.NONE;
+
+        @Override
+        public DescriptorLimit descriptorLimit() {
+            return this.limit;
+        }
 
         @Override
         public ListenerPoller open(PollerConfig config, TransportOptions options, PollerListener listener) throws NativeIoException {

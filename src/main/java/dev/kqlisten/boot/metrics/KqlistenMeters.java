@@ -26,11 +26,16 @@ public enum KqlistenMeters {
     REJECTED_CONNECTIONS("kqlisten.rejected.connections", BaseUnits.CONNECTIONS,
             "Connections closed at accept because a limit was reached, by reason"),
 
-    /** Gauge: 1 while accepting is paused after EMFILE/ENFILE, else 0. */
+    /**
+     * Gauge: 1 while accepting is paused, after EMFILE/ENFILE or with the descriptor budget
+     * spent, else 0.
+     */
     ACCEPT_PAUSED("kqlisten.accept.paused", null,
-            "Whether accepting is paused because descriptors ran out (1) or not (0)"),
+            "Whether accepting is paused because descriptors ran out or the reserve was reached (1) or not (0)"),
 
-    ACCEPT_PAUSES("kqlisten.accept.pauses", null, "Times accepting was paused because descriptors ran out"),
+    /** Tagged {@value #REASON}: a {@link dev.kqlisten.poller.AcceptPauseReason}. */
+    ACCEPT_PAUSES("kqlisten.accept.pauses", null,
+            "Episodes of paused accepting, by reason: descriptors ran out, or the reserve was reached"),
 
     RECEIVED("kqlisten.received", BaseUnits.BYTES, "Bytes read from connections"),
 

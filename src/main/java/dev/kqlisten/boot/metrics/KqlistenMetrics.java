@@ -17,6 +17,7 @@ import dev.kqlisten.boot.event.EventListenerFailureCounter;
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.RejectReason;
 import dev.kqlisten.nativeio.Errno;
+import dev.kqlisten.poller.AcceptPauseReason;
 import dev.kqlisten.poller.PollerObserver;
 import dev.kqlisten.poller.PollerStats;
 
@@ -84,7 +85,10 @@ public class KqlistenMetrics implements MeterBinder, PollerObservers {
         }
         gauge(registry, KqlistenMeters.ACCEPT_PAUSED, tags, listener,
                 (l) -> current(l, (s) -> s.acceptPaused() ? 1 : 0));
-        counter(registry, KqlistenMeters.ACCEPT_PAUSES, tags, listener, PollerStats::acceptPauses);
+        for (AcceptPauseReason reason : AcceptPauseReason.values()) {
+            counter(registry, KqlistenMeters.ACCEPT_PAUSES, tags.and(KqlistenMeters.REASON, reason.name()), listener,
+                    (s) -> s.acceptPauses(reason));
+        }
         counter(registry, KqlistenMeters.RECEIVED, tags, listener, PollerStats::bytesRead);
         counter(registry, KqlistenMeters.READS, tags, listener, PollerStats::reads);
         // The bridge publishes one event per poller callback: opened per accept, data per read,

@@ -40,6 +40,19 @@ class KqlistenFailureAnalyzersTests {
     }
 
     @Test
+    void descriptorReserveNamesThePropertyAndTheLimit() {
+        DescriptorReserveException failure = new DescriptorReserveException(64, 50);
+        FailureAnalysis analysis = new DescriptorReserveFailureAnalyzer().analyze(wrapped(failure));
+        assertThat(analysis.getDescription()).isEqualTo("TCP listeners failed to start: 'kqlisten.reserved-descriptors' "
+                + "is 64, but the process may open only 50 descriptors (RLIMIT_NOFILE), so none would be left for "
+                + "kqlisten's connections.");
+        assertThat(analysis.getAction()).isEqualTo("Set 'kqlisten.reserved-descriptors' below 50 (it keeps descriptors "
+                + "for the rest of the process: the web server, log files, the JVM's own), or raise the process's "
+                + "descriptor limit (ulimit -n, LimitNOFILE= in a systemd unit, --ulimit nofile= for a container).");
+        assertThat(analysis.getCause()).isSameAs(failure);
+    }
+
+    @Test
     void portInUseOnIpv6UsesBracketsInTheEndpoint() throws Exception {
         TcpPortInUseException failure = new TcpPortInUseException("admin", 2, InetAddress.getByName("::1"), 9000,
                 new NativeIoException("bind", 48, Errno.EADDRINUSE));
@@ -142,7 +155,8 @@ class KqlistenFailureAnalyzersTests {
         assertThat(analyzers).extracting((analyzer) -> analyzer.getClass().getSimpleName())
             .contains("TcpPortInUseFailureAnalyzer", "TcpBindFailureAnalyzer",
                     "NativeTransportUnavailableFailureAnalyzer", "KqueueAbiMismatchFailureAnalyzer",
-                    "UnknownKqlistenPropertyFailureAnalyzer", "IncompatibleEventMulticasterFailureAnalyzer");
+                    "UnknownKqlistenPropertyFailureAnalyzer", "IncompatibleEventMulticasterFailureAnalyzer",
+                    "DescriptorReserveFailureAnalyzer");
         assertThat(failed).noneMatch((message) -> message.contains("dev.kqlisten"));
     }
 

@@ -57,6 +57,9 @@ class KqlistenMetricsTests {
         assertThat(registry.get("kqlisten.closed.connections").tag("listener", "a").functionCounters())
             .hasSize(CloseReason.values().length);
         assertThat(registry.get("kqlisten.event.listener.failures").functionCounter().getId().getTags()).isEmpty();
+        assertThat(registry.get("kqlisten.accept.pauses").tag("listener", "a").functionCounters())
+            .extracting((counter) -> counter.getId().getTag("reason"))
+            .containsExactlyInAnyOrder("DESCRIPTORS_EXHAUSTED", "DESCRIPTOR_RESERVE");
     }
 
     @ParameterizedTest(name = "{0}")
