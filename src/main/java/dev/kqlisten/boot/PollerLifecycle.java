@@ -162,7 +162,7 @@ public class PollerLifecycle implements SmartLifecycle {
         DescriptorBudget budget = new DescriptorBudget((int) capacity,
                 "descriptor limit " + limit.soft() + " minus kqlisten.reserved-descriptors " + reserved);
         logger.info("Descriptor limit: {}; kqlisten's connections may hold {}", limit, budget);
-        long open = openDescriptors();
+        long open = (reserved > 0) ? openDescriptors() : -1;
         if (open >= reserved) {
             logger.warn("The process already holds {} descriptors, at least kqlisten.reserved-descriptors ({}): "
                     + "once kqlisten's connections hold their {}, the rest of the process cannot open any. "

@@ -80,7 +80,9 @@ class DescriptorExhaustionIntegrationTests {
         backend.assumeAvailable();
         List<String> args = new ArrayList<>();
         backend.springProperties().forEach((p) -> args.add("--" + p));
+        // No reserve: this test is about EMFILE itself (DescriptorReserveIntegrationTests covers the reserve).
         args.addAll(List.of("--spring.main.web-application-type=none", "--server.shutdown=immediate",
+                "--kqlisten.reserved-descriptors=0",
                 "--kqlisten.listeners[0].name=it", "--kqlisten.listeners[0].address=127.0.0.1",
                 "--kqlisten.listeners[0].port=0",
                 // Connection lines are DEBUG and data lines TRACE by default (bounded logs); this test reads them.
