@@ -1,16 +1,15 @@
 package dev.kqlisten;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+
+import dev.kqlisten.support.ChildApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
@@ -26,8 +25,8 @@ class KqueueAbiMismatchIntegrationTests {
 
     @Test
     @Timeout(120)
-    void aFreeBsdLayoutLibraryOpenedAsDarwinFailsStartUpNamingFreeBsd(@TempDir Path dir) throws Exception {
-        String output = start(dir, "freebsd", "darwin");
+    void aFreeBsdLayoutLibraryOpenedAsDarwinFailsStartUpNamingFreeBsd() throws Exception {
+        String output = start("freebsd", "darwin");
         assertThat(output).contains("The kqueue library " + library("freebsd")
                 + " does not speak the 'darwin' struct kevent layout (set by kqlisten.kqueue.layout).");
         assertThat(output).contains("Expected: with the 32-byte struct kevent, EVFILT_USER -10,");
@@ -37,35 +36,24 @@ class KqueueAbiMismatchIntegrationTests {
 
     @Test
     @Timeout(120)
-    void aLibkqueueStyleLibraryOpenedAsFreeBsdFailsStartUpNamingLibkqueue(@TempDir Path dir) throws Exception {
-        String output = start(dir, "libkqueue", "freebsd");
+    void aLibkqueueStyleLibraryOpenedAsFreeBsdFailsStartUpNamingLibkqueue() throws Exception {
+        String output = start("libkqueue", "freebsd");
         assertThat(output).contains("does not speak the 'freebsd' struct kevent layout (set by kqlisten.kqueue.layout).");
         assertThat(output).contains("Expected: with the 64-byte struct kevent, EVFILT_USER -11,");
         assertThat(output).contains("Set 'kqlisten.kqueue.layout' to libkqueue");
     }
 
-    private static String start(Path dir, String build, String layout) throws Exception {
-        Path log = dir.resolve("child.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                KqlistenApplication.class.getName(), "--server.port=0", "--kqlisten.backend=kqueue",
-                "--kqlisten.kqueue.library=" + library(build), "--kqlisten.kqueue.layout=" + layout,
-                "--kqlisten.listeners[0].name=it", "--kqlisten.listeners[0].port=0"))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
-        try {
-            assertThat(child.waitFor(90, TimeUnit.SECONDS)).as("child JVM ended").isTrue();
-            assertThat(child.exitValue()).isNotZero();
+    private static String start(String build, String layout) throws Exception {
+        try (ChildApplication child = ChildApplication.start(4096, List.of(), List.of("--server.port=0",
+                "--kqlisten.backend=kqueue", "--kqlisten.kqueue.library=" + library(build),
+                "--kqlisten.kqueue.layout=" + layout, "--kqlisten.listeners[0].name=it",
+                "--kqlisten.listeners[0].port=0"))) {
+            assertThat(child.awaitExit(Duration.ofSeconds(90))).as("exit status").isNotZero();
+            String output = child.output();
+            assertThat(output).contains("APPLICATION FAILED TO START");
+            assertThat(output).doesNotContain("Kqlisten started");
+            return output;
         }
-        finally {
-            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(output).contains("APPLICATION FAILED TO START");
-        assertThat(output).doesNotContain("Kqlisten started");
-        return output;
     }
 
     private static String library(String build) {

@@ -1,16 +1,12 @@
 package dev.kqlisten;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.kqlisten.nativeio.NativeTransportUnavailableException;
+import dev.kqlisten.support.ChildApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,24 +20,13 @@ class UnsupportedPlatformIntegrationTests {
 
     @Test
     @Timeout(120)
-    void netBsdFailsStartUpWithTheDetectedPlatformAndTheSupportedList(@TempDir Path dir) throws Exception {
-        Path log = dir.resolve("child.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(List.of(java, "-Dos.name=NetBSD", "-Dos.arch=amd64", "-cp",
-                System.getProperty("java.class.path"), KqlistenApplication.class.getName(), "--server.port=0",
-                "--kqlisten.listeners[0].name=it", "--kqlisten.listeners[0].port=0"))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .directory(new File(System.getProperty("user.dir")))
-            .start();
-        try {
-            assertThat(child.waitFor(90, TimeUnit.SECONDS)).as("child JVM ended").isTrue();
-            assertThat(child.exitValue()).isNotZero();
+    void netBsdFailsStartUpWithTheDetectedPlatformAndTheSupportedList() throws Exception {
+        String output;
+        try (ChildApplication child = ChildApplication.start(4096, List.of("-Dos.name=NetBSD", "-Dos.arch=amd64"),
+                List.of("--server.port=0", "--kqlisten.listeners[0].name=it", "--kqlisten.listeners[0].port=0"))) {
+            assertThat(child.awaitExit(Duration.ofSeconds(90))).as("exit status").isNotZero();
+            output = child.output();
         }
-        finally {
-            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(output).contains("APPLICATION FAILED TO START");
         assertThat(output).contains("The kqlisten native transport is not available on NetBSD (amd64) with backend "
                 + "auto: Unsupported operating system 'NetBSD' (amd64).");

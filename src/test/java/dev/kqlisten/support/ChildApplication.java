@@ -156,6 +156,20 @@ public final class ChildApplication implements AutoCloseable {
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
+    /**
+     * Waits for the child to end by itself and for its output to be read; returns its exit
+     * status.
+     *
+     * @throws TimeoutException if it is still running after {@code timeout}
+     */
+    public int awaitExit(Duration timeout) throws InterruptedException, TimeoutException {
+        if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new TimeoutException("the child did not end within " + timeout + "; its output:\n" + output());
+        }
+        this.reader.join(TimeUnit.SECONDS.toMillis(10));
+        return this.process.exitValue();
+    }
+
     /** Kills the child (SIGKILL) and waits for it, bounded. */
     @Override
     public void close() throws InterruptedException {
