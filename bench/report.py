@@ -180,6 +180,11 @@ def main():
             out.append(f"Data events/s with one `@EventListener` as a ratio to the same load with no data "
                        f"listener (kqlisten, epoll, {p}): {cell(ratios)}.")
             out.append("")
+    # The start-up table of bench/startup.sh (its own run) survives reruns of this report.
+    startup = os.path.join(os.path.dirname(os.path.abspath(__file__)), "startup-results.md")
+    if os.path.exists(startup):
+        out.append("<!-- startup:begin -->\n" + open(startup).read().rstrip("\n") + "\n<!-- startup:end -->")
+        out.append("")
     # The hand-written part (targets, profiles, before/after of each change) survives reruns.
     notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")
     if os.path.exists(notes):

@@ -9,7 +9,9 @@ import dev.kqlisten.nativeio.bsd.KQueueMultiplexer;
 import dev.kqlisten.nativeio.linux.EpollMultiplexer;
 import dev.kqlisten.nativeio.linux.LinuxConstants;
 import dev.kqlisten.nativeio.linux.LinuxSockets;
+import dev.kqlisten.nativeio.unix.Accept4Libc;
 import dev.kqlisten.nativeio.unix.ErrnoTable;
+import dev.kqlisten.nativeio.unix.PosixLibc;
 import dev.kqlisten.nativeio.unix.ResourceLimits;
 
 /**
@@ -17,7 +19,44 @@ import dev.kqlisten.nativeio.unix.ResourceLimits;
  */
 public final class Multiplexers {
 
+    /** Why {@link #preload()} could not initialise a class; {@link #open} reports it. */
+    private static volatile LinkageError preloadFailure;
+
     private Multiplexers() {
+    }
+
+    /**
+     * Does what the first {@link #open} would do before its first system call: loads JNA and its
+     * native library and binds the C library calls used on this host. That is a few hundred
+     * milliseconds of class loading and linking, which a caller can take off the start-up path by
+     * running this on another thread, and which a class archive's training run then covers. Opens
+     * no descriptor and never throws: a class that fails to initialise here is reported, with
+     * its original error, by the {@link #open} that needs it.
+     */
+    public static void preload() {
+        try {
+            HostPlatform host = HostPlatform.current();
+            initialize(PosixLibc.class.getName());
+            if (host.os() == HostOs.LINUX) {
+                initialize(Accept4Libc.class.getName());
+                initialize("dev.kqlisten.nativeio.linux.LinuxLibc");
+            }
+        }
+        catch (NativeTransportUnavailableException ex) {
+            // Unsupported host: open() says so itself.
+        }
+        catch (LinkageError ex) {
+            preloadFailure = ex;
+        }
+    }
+
+    private static void initialize(String className) {
+        try {
+            Class.forName(className, true, Multiplexers.class.getClassLoader());
+        }
+        catch (ClassNotFoundException ex) {
+            throw new NoClassDefFoundError(className);
+        }
     }
 
     /** The backend {@code requested} resolves to on {@code host}. */
@@ -57,8 +96,10 @@ public final class Multiplexers {
         }
         catch (NativeIoException | LinkageError | RuntimeException ex) {
             closeQuietly(sockets);
-            throw unavailable(backend, host, backend.name().toLowerCase() + " could not be opened: " + ex.getMessage(),
-                    ex);
+            // After a failed preload() the JVM reports only "Could not initialize class"; its error is the cause.
+            Throwable cause = (ex instanceof NoClassDefFoundError && preloadFailure != null) ? preloadFailure : ex;
+            throw unavailable(backend, host,
+                    backend.name().toLowerCase() + " could not be opened: " + cause.getMessage(), cause);
         }
     }
 

@@ -25,6 +25,17 @@ class MultiplexersTests {
         assertThat(Multiplexers.resolve(Backend.KQUEUE, LINUX)).isEqualTo(Backend.KQUEUE);
     }
 
+    /** Preloading never throws, and a later open on the same host works as without it. */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void preloadLeavesOpenWorking() {
+        Multiplexers.preload();
+        Multiplexers.preload();
+        try (NativeTransport transport = Multiplexers.open(options(Backend.AUTO, null, null))) {
+            assertThat(transport.multiplexer()).isNotNull();
+        }
+    }
+
     @Test
     void epollIsRefusedOnABsd() {
         assertThatExceptionOfType(NativeTransportUnavailableException.class)
