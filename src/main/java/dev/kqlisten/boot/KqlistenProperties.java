@@ -8,20 +8,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
-import org.springframework.validation.annotation.Validated;
 
 import dev.kqlisten.nativeio.Backend;
 import dev.kqlisten.nativeio.HostOs;
@@ -35,15 +29,14 @@ import dev.kqlisten.poller.PollerLimits;
 /**
  * Configuration of kqlisten's TCP listeners, bound from {@code kqlisten.*}.
  * <p>
- * Single-field rules are Jakarta constraints; rules that span fields (unique names and
- * endpoints, kqueue on Linux) are checked by {@link #validate}, which Boot runs at bind time
- * because this class is a {@link Validator}. Either way the failure names the property. Boot
- * reports a constraint violation under the Java field name ({@code kqlisten.maxEvents}), so the
- * ranges of multi-word properties are checked in {@link #validate} too, under their kebab-case
- * names.
+ * Every rule, of one field or across fields (unique names and endpoints, kqueue on Linux), is
+ * checked by {@link #validate}, which Boot runs at bind time because this class is a
+ * {@link Validator}; a failure names the property in kebab-case, with the list index
+ * ({@code kqlisten.listeners[0].read-buffer-size}). There are no Jakarta constraints: Bean
+ * Validation would only repeat these checks, and starting Hibernate Validator for them delayed
+ * listening by about 0.25 s on two cores and 0.7 s on one (BENCHMARKS.md).
  */
 @ConfigurationProperties(prefix = "kqlisten", ignoreUnknownFields = false)
-@Validated
 public class KqlistenProperties implements Validator {
 
     static final int DEFAULT_PORT = 1815;
@@ -59,11 +52,12 @@ public class KqlistenProperties implements Validator {
      */
     static final int DEFAULT_RESERVED_DESCRIPTORS = 64;
 
+    private static final Pattern LISTENER_NAME = Pattern.compile("[a-z0-9-]+");
+
     /**
      * Kernel readiness API: auto (kqueue on the BSDs and macOS, epoll on Linux), kqueue or
      * epoll.
      */
-    @NotNull
     private Backend backend = Backend.AUTO;
 
     /** Most readiness events collected per kevent/epoll_wait call, 1 to 65536. */
@@ -83,23 +77,18 @@ public class KqlistenProperties implements Validator {
      */
     private int reservedDescriptors = DEFAULT_RESERVED_DESCRIPTORS;
 
-    @Valid
     private final Kqueue kqueue = new Kqueue();
 
-    @Valid
     private final Logging logging = new Logging();
 
     private final Health health = new Health();
 
-    @Valid
     private final Dispatch dispatch = new Dispatch();
 
     /**
      * The listeners, one poller thread each. Unset means a single listener named 'default'
      * on 0.0.0.0:1815; a configured list replaces it.
      */
-    @Valid
-    @NotEmpty
     private List<Listener> listeners = new ArrayList<>(List.of(defaultListener()));
 
     private static Listener defaultListener() {
@@ -180,8 +169,11 @@ public class KqlistenProperties implements Validator {
         validate(errors, hostOsOrNull());
     }
 
-    /** The cross-field rules, with the host OS given so tests can pose as Linux or a BSD. */
+    /** All the rules, with the host OS given so tests can pose as Linux or a BSD. */
     void validate(Errors errors, @Nullable HostOs host) {
+        if (this.backend == null) {
+            errors.rejectValue("backend", "required", "must not be null");
+        }
         if (this.maxEvents < 1 || this.maxEvents > 65536) {
             errors.rejectValue("max-events", "range", "must be between 1 and 65536");
         }
@@ -196,26 +188,44 @@ public class KqlistenProperties implements Validator {
         if (stall == null || stall.isNegative() || stall.isZero()) {
             errors.rejectValue("health.stall-threshold", "range", "must be positive");
         }
+        if (this.listeners == null || this.listeners.isEmpty()) {
+            errors.rejectValue("listeners", "required", "must not be empty");
+        }
         Map<String, Integer> names = new HashMap<>();
         Map<InetSocketAddress, Integer> endpoints = new HashMap<>();
-        for (int i = 0; i < this.listeners.size(); i++) {
-            Listener listener = this.listeners.get(i);
+        for (int i = 0; i < listeners().size(); i++) {
+            Listener listener = listeners().get(i);
             String path = "listeners[" + i + "].";
-            if (listener.getName() != null) {
+            if (listener.getName() == null) {
+                errors.rejectValue(path + "name", "required", "must not be null");
+            }
+            else {
+                if (!LISTENER_NAME.matcher(listener.getName()).matches()) {
+                    errors.rejectValue(path + "name", "pattern",
+                            "must contain only lowercase letters, digits and '-'");
+                }
                 Integer first = names.putIfAbsent(listener.getName(), i);
                 if (first != null) {
                     errors.rejectValue(path + "name", "duplicate",
                             "must be unique but is also the name of kqlisten.listeners[" + first + "]");
                 }
             }
-            // Port 0 asks for a fresh ephemeral port each time, so it cannot clash. An out of
-            // range port is reported by its constraint.
-            if (listener.getAddress() != null && listener.getPort() > 0 && listener.getPort() <= 65535) {
+            if (listener.getAddress() == null) {
+                errors.rejectValue(path + "address", "required", "must not be null");
+            }
+            if (listener.getPort() < 0 || listener.getPort() > 65535) {
+                errors.rejectValue(path + "port", "range", "must be between 0 and 65535");
+            }
+            // Port 0 asks for a fresh ephemeral port each time, so it cannot clash.
+            else if (listener.getAddress() != null && listener.getPort() > 0) {
                 Integer first = endpoints.putIfAbsent(new InetSocketAddress(listener.getAddress(), listener.getPort()), i);
                 if (first != null) {
                     errors.rejectValue(path + "port", "duplicate", "must differ from kqlisten.listeners[" + first
                             + "], which listens on the same address and port");
                 }
+            }
+            if (listener.getBacklog() < 0) {
+                errors.rejectValue(path + "backlog", "range", "must be 0 (OS maximum) or positive");
             }
             if (listener.getMaxConnections() < 0) {
                 errors.rejectValue(path + "max-connections", "range", "must not be negative (0 means no limit)");
@@ -246,6 +256,9 @@ public class KqlistenProperties implements Validator {
     }
 
     private void validateDispatch(Errors errors) {
+        if (this.dispatch.getMode() == null) {
+            errors.rejectValue("dispatch.mode", "required", "must not be null");
+        }
         if (this.dispatch.getThreads() < 1 || this.dispatch.getThreads() > 1024) {
             errors.rejectValue("dispatch.threads", "range", "must be between 1 and 1024");
         }
@@ -256,8 +269,8 @@ public class KqlistenProperties implements Validator {
         }
         else if (this.dispatch.getMode() == Dispatch.Mode.EXECUTOR) {
             // The bound holds to one read buffer: OrderedDispatcher needs room for one read.
-            for (int i = 0; i < this.listeners.size(); i++) {
-                DataSize readBuffer = this.listeners.get(i).getReadBufferSize();
+            for (int i = 0; i < listeners().size(); i++) {
+                DataSize readBuffer = listeners().get(i).getReadBufferSize();
                 if (readBuffer != null && readBuffer.compareTo(perConnection) > 0) {
                     errors.rejectValue("dispatch.max-bytes-in-flight-per-connection", "range",
                             "must be at least kqlisten.listeners[" + i + "].read-buffer-size (" + readBuffer
@@ -272,6 +285,11 @@ public class KqlistenProperties implements Validator {
             errors.rejectValue("dispatch.max-bytes-in-flight", "range",
                     "must be at least kqlisten.dispatch.max-bytes-in-flight-per-connection");
         }
+    }
+
+    /** The listeners, or none when bound to null; {@link #validate} reports that case. */
+    private List<Listener> listeners() {
+        return (this.listeners != null) ? this.listeners : List.of();
     }
 
     private static @Nullable HostOs hostOsOrNull() {
@@ -363,7 +381,6 @@ public class KqlistenProperties implements Validator {
          * executor (on the kqlisten-dispatch-N threads, in order per connection, with a
          * connection's reads suspended while too many of its bytes wait for its listeners).
          */
-        @NotNull
         private Mode mode = Mode.POLLER;
 
         /**
@@ -438,17 +455,12 @@ public class KqlistenProperties implements Validator {
          * Name of the listener, unique, of lowercase letters, digits and '-'; tags its events,
          * thread and the local.kqlisten.<name>.port property.
          */
-        @NotNull
-        @Pattern(regexp = "[a-z0-9-]+", message = "must contain only lowercase letters, digits and '-'")
         private @Nullable String name;
 
         /** Local address to bind: 0.0.0.0 for all IPv4 interfaces, :: for all IPv6 ones. */
-        @NotNull
         private InetAddress address = anyIpv4();
 
         /** Port to listen on; 0 lets the operating system choose a free one. */
-        @Min(value = 0, message = "must be between 0 and 65535")
-        @Max(value = 65535, message = "must be between 0 and 65535")
         private int port = DEFAULT_PORT;
 
         /**
@@ -456,7 +468,6 @@ public class KqlistenProperties implements Validator {
          * maximum (listen(2) is passed Integer.MAX_VALUE, which every supported kernel clamps
          * to its somaxconn limit).
          */
-        @Min(value = 0, message = "must be 0 (OS maximum) or positive")
         private int backlog;
 
         /**
