@@ -46,7 +46,7 @@ class EventLoggingIntegrationTests {
             context.close();
         }
         assertThat(output.getOut()).contains("[it] listening on 127.0.0.1:")
-            .contains("[it] draining: listening socket closed, 1 open connections may go on for up to 200ms")
+            .contains("[it] draining: listening socket closed, open connections (1) may go on for up to 200ms")
             .contains("[it] stopped listening on 127.0.0.1:");
     }
 

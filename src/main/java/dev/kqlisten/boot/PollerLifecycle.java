@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -265,8 +266,9 @@ public class PollerLifecycle implements SmartLifecycle {
         for (Running r : stopping) {
             try {
                 if (this.graceful) {
-                    logger.info("[{}] draining: listening socket closed, {} open connections may go on for up to {}",
-                            r.name(), r.poller().stats().activeConnections(), DurationStyle.SIMPLE.print(timeout));
+                    logger.info("[{}] draining: listening socket closed, open connections ({}) may go on for up to {}",
+                            r.name(), r.poller().stats().activeConnections(), DurationStyle.SIMPLE.print(timeout,
+                                    (timeout.toMillis() % 1000 == 0) ? ChronoUnit.SECONDS : ChronoUnit.MILLIS));
                     r.poller().drain(timeout);
                 }
                 else {
