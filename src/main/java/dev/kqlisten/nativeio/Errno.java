@@ -31,6 +31,8 @@ public enum Errno {
     ECONNREFUSED("Connection refused"),
     EHOSTUNREACH("No route to host"),
     ENOSYS("Function not implemented"),
+    /** Permission denied; from docs/native-abi.md §12, not §4.3: 13 on every supported OS. */
+    EACCES("Permission denied"),
 
     /** A value that none of the per-OS tables names. */
     UNKNOWN("Unknown error");

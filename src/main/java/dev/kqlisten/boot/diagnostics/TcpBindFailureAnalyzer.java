@@ -24,9 +24,7 @@ class TcpBindFailureAnalyzer extends AbstractFailureAnalyzer<TcpBindException> {
                     + "interfaces) or :: (all IPv6 interfaces).";
             return new FailureAnalysis(description, action, cause);
         }
-        if (cause.getCause().syscall().equals("bind") && cause.getPort() > 0 && cause.getPort() < 1024) {
-            // The permission errno (EACCES) is not in the ABI reference the errno tables come
-            // from, so it is recognised by its circumstances: bind(2) of a privileged port.
+        if (cause.getCause().kind() == Errno.EACCES && cause.getPort() > 0 && cause.getPort() < 1024) {
             String description = "TCP listener '" + cause.getListenerName() + "' failed to start: port "
                     + cause.getPort() + " on " + cause.getAddress().getHostAddress() + " is a privileged port ("
                     + cause.getCause().getMessage() + ").";

@@ -13,13 +13,16 @@ import dev.kqlisten.nativeio.unix.SocketAbi;
  */
 public final class BsdConstants {
 
-    /** §4.3, "FreeBSD, OpenBSD, NetBSD, DragonFly" column, in {@link dev.kqlisten.nativeio.Errno} order. */
+    /**
+     * §4.3, "FreeBSD, OpenBSD, NetBSD, DragonFly" column, in {@link dev.kqlisten.nativeio.Errno}
+     * order, then EACCES 13 (§12).
+     */
     static final ErrnoTable BSD_ERRNOS = new ErrnoTable(2, 4, 9, 22, 23, 24, 32, 35, 36, 37, 38, 45, 48, 49, 51, 53,
-            54, 55, 56, 57, 60, 61, 65, 78);
+            54, 55, 56, 57, 60, 61, 65, 78, 13);
 
-    /** §4.3, macOS column: as the BSDs except EOPNOTSUPP = 102 (XNU {@code bsd/sys/errno.h}). */
+    /** §4.3, macOS column: as the BSDs except EOPNOTSUPP = 102 (XNU {@code bsd/sys/errno.h}); EACCES 13 (§12). */
     static final ErrnoTable DARWIN_ERRNOS = new ErrnoTable(2, 4, 9, 22, 23, 24, 32, 35, 36, 37, 38, 102, 48, 49, 51,
-            53, 54, 55, 56, 57, 60, 61, 65, 78);
+            53, 54, 55, 56, 57, 60, 61, 65, 78, 13);
 
     private static final int SOL_SOCKET = 0xFFFF;
 

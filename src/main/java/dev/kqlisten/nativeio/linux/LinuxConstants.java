@@ -11,9 +11,12 @@ import dev.kqlisten.nativeio.unix.SocketAbi;
  */
 public final class LinuxConstants {
 
-    /** §4.3, Linux column, in {@link dev.kqlisten.nativeio.Errno} order. */
+    /**
+     * §4.3, Linux column, in {@link dev.kqlisten.nativeio.Errno} order, then EACCES 13 (§12;
+     * {@code asm-generic/errno-base.h}).
+     */
     static final ErrnoTable ERRNOS = new ErrnoTable(2, 4, 9, 22, 23, 24, 32, 11, 115, 114, 88, 95, 98, 99, 101, 103,
-            104, 105, 106, 107, 110, 111, 113, 38);
+            104, 105, 106, 107, 110, 111, 113, 38, 13);
 
     /** §4 and §4.2, Linux column: two-byte {@code sa_family_t}, no {@code sin_len} (§4.1). */
     public static final SocketAbi SOCKETS = new SocketAbi("Linux", false,

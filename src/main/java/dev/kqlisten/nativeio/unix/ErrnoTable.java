@@ -17,7 +17,7 @@ public final class ErrnoTable {
     private final Errno[] byNumber;
 
     /**
-     * @param numbers the values of ENOENT, EINTR, EBADF, ... ENOSYS, in {@link Errno} declaration
+     * @param numbers the values of ENOENT, EINTR, EBADF, ... ENOSYS, EACCES, in {@link Errno} declaration
      * order (which is the row order of docs/native-abi.md §4.3)
      */
     public ErrnoTable(int... numbers) {

@@ -88,18 +88,27 @@ class KqlistenFailureAnalyzersTests {
 
     @Test
     void privilegedPortWithoutRightsNamesThePortProperty() throws Exception {
-        // Linux reports EACCES (13), which the errno tables leave unnamed.
         TcpBindException failure = new TcpBindException("web", 0, InetAddress.getByName("0.0.0.0"), 80,
-                new NativeIoException("bind", 13, Errno.UNKNOWN));
+                new NativeIoException("bind", 13, Errno.EACCES));
         FailureAnalysis analysis = new TcpBindFailureAnalyzer().analyze(failure);
         assertThat(analysis.getDescription()).isEqualTo("TCP listener 'web' failed to start: port 80 on 0.0.0.0 is a "
-                + "privileged port (bind(..) failed: errno 13 (UNKNOWN: Unknown error)).");
+                + "privileged port (bind(..) failed: errno 13 (EACCES: Permission denied)).");
         assertThat(analysis.getAction()).isEqualTo("Set 'kqlisten.listeners[0].port' to 1024 or above (the default is "
                 + "1815), or give the process the right to bind privileged ports (root, or CAP_NET_BIND_SERVICE on "
                 + "Linux).");
     }
 
     // TcpPortInUseException is a TcpBindException; its own analyzer must be the one to explain it.
+    /** Only EACCES means missing rights; another bind failure on a low port is not guessed to be one. */
+    @Test
+    void anotherBindFailureOnALowPortIsNotCalledPrivileged() throws Exception {
+        TcpBindException failure = new TcpBindException("web", 0, InetAddress.getByName("127.0.0.1"), 80,
+                new NativeIoException("bind", 22, Errno.EINVAL));
+        FailureAnalysis analysis = new TcpBindFailureAnalyzer().analyze(failure);
+        assertThat(analysis.getDescription()).isEqualTo("TCP listener 'web' failed to start listening on "
+                + "127.0.0.1:80: bind(..) failed: errno 22 (EINVAL: Invalid argument).");
+    }
+
     @Test
     void bindAnalyzerLeavesPortInUseToItsOwnAnalyzer() throws Exception {
         TcpPortInUseException failure = new TcpPortInUseException("default", 0, InetAddress.getByName("0.0.0.0"), 1815,

@@ -63,6 +63,8 @@ class BsdConstantsTests {
         assertThat(BsdConstants.FREEBSD.errnos().errno(45)).isEqualTo(Errno.EOPNOTSUPP);
         assertThat(BsdConstants.DARWIN.errnos().errno(102)).isEqualTo(Errno.EOPNOTSUPP);
         assertThat(BsdConstants.DARWIN.errnos().errno(45)).isEqualTo(Errno.UNKNOWN);
+        assertThat(BsdConstants.FREEBSD.errnos().errno(13)).isEqualTo(Errno.EACCES);
+        assertThat(BsdConstants.DARWIN.errnos().errno(13)).isEqualTo(Errno.EACCES);
     }
 
     @Test

@@ -32,6 +32,7 @@ class LinuxConstantsTests {
         assertThat(LinuxConstants.ERRNOS.errno(98)).isEqualTo(Errno.EADDRINUSE);
         assertThat(LinuxConstants.ERRNOS.errno(104)).isEqualTo(Errno.ECONNRESET);
         assertThat(LinuxConstants.ERRNOS.number(Errno.ENOSYS)).isEqualTo(38);
+        assertThat(LinuxConstants.ERRNOS.number(Errno.EACCES)).isEqualTo(13);
         assertThat(LinuxConstants.ERRNOS.errno(35)).isEqualTo(Errno.UNKNOWN);
     }
 

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class ErrnoTableTests {
 
     static final int[] BSD = { 2, 4, 9, 22, 23, 24, 32, 35, 36, 37, 38, 45, 48, 49, 51, 53, 54, 55, 56, 57, 60, 61, 65,
-            78 };
+            78, 13 };
 
     @Test
     void mapsNumbersToNamesAndBack() {
