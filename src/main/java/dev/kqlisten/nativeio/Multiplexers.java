@@ -113,9 +113,13 @@ public final class Multiplexers {
      */
     public static DescriptorLimit descriptorLimit() throws NativeIoException {
         HostPlatform host = HostPlatform.current();
-        return (host.os() == HostOs.LINUX)
-                ? ResourceLimits.descriptorLimit(LinuxConstants.RLIMITS, LinuxConstants.SOCKETS.errnos())
-                : ResourceLimits.descriptorLimit(BsdConstants.RLIMITS, BsdConstants.forOs(host.os()).errnos());
+        return ResourceLimits.descriptorLimit((host.os() == HostOs.LINUX) ? LinuxConstants.RLIMITS : BsdConstants.RLIMITS,
+                errnos(host));
+    }
+
+    /** The errno numbering of {@code host}. */
+    private static ErrnoTable errnos(HostPlatform host) {
+        return (host.os() == HostOs.LINUX) ? LinuxConstants.SOCKETS.errnos() : BsdConstants.forOs(host.os()).errnos();
     }
 
     private static Multiplexer openKQueue(TransportOptions options, HostPlatform host) throws NativeIoException {
@@ -133,8 +137,7 @@ public final class Multiplexers {
             throw unavailable(Backend.KQUEUE, host,
                     "Linux has no kqueue; a kqueue-compatible library must be named", null);
         }
-        ErrnoTable errnos = (host.os() == HostOs.LINUX) ? LinuxConstants.SOCKETS.errnos()
-                : BsdConstants.forOs(host.os()).errnos();
+        ErrnoTable errnos = errnos(host);
         // Prove the layout on a scratch kqueue before the backend trusts it (docs/native-abi.md).
         // On a BSD no other layout could be configured; on Linux any could.
         KeventAbiCheck.verify(options.kqueueLibrary(), abi, options.kqueueAbi() != null, errnos,
