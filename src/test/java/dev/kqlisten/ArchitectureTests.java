@@ -31,7 +31,8 @@ class ArchitectureTests {
     @Test
     void pollerAndConnectionAreFreeOfSpring() {
         noClasses().that()
-            .resideInAnyPackage("dev.kqlisten.poller..", "dev.kqlisten.connection..", "dev.kqlisten.nativeio..")
+            .resideInAnyPackage("dev.kqlisten.poller..", "dev.kqlisten.dispatch..", "dev.kqlisten.connection..",
+                    "dev.kqlisten.nativeio..")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("org.springframework..")
@@ -54,7 +55,58 @@ class ArchitectureTests {
             .resideInAnyPackage("dev.kqlisten.nativeio..", "dev.kqlisten.connection..")
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage("dev.kqlisten.poller..", "dev.kqlisten.boot..")
+            .resideInAnyPackage("dev.kqlisten.poller..", "dev.kqlisten.dispatch..", "dev.kqlisten.boot..")
+            .check(classes);
+    }
+
+    /** The loop knows its listener and the read switch it hands out, never how events are dispatched. */
+    @Test
+    void theLoopDoesNotKnowTheDispatchModes() {
+        noClasses().that()
+            .resideInAPackage("dev.kqlisten.poller..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("dev.kqlisten.dispatch..", "dev.kqlisten.boot..")
+            .check(classes);
+    }
+
+    @Test
+    void nativeSubPackagesAreFreeOfCycles() {
+        slices().matching("dev.kqlisten.nativeio.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    /**
+     * The OS packages share only {@code unix}; {@code unix} knows neither of them; of the
+     * OS-neutral seam only {@code Multiplexers}, the factory, reaches into them.
+     */
+    @Test
+    void nativeSubPackagesDependOnlyDownwards() {
+        noClasses().that()
+            .resideInAPackage("dev.kqlisten.nativeio.unix..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("dev.kqlisten.nativeio.bsd..", "dev.kqlisten.nativeio.linux..")
+            .check(classes);
+        noClasses().that()
+            .resideInAPackage("dev.kqlisten.nativeio.bsd..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.kqlisten.nativeio.linux..")
+            .check(classes);
+        noClasses().that()
+            .resideInAPackage("dev.kqlisten.nativeio.linux..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.kqlisten.nativeio.bsd..")
+            .check(classes);
+        noClasses().that()
+            .resideInAPackage("dev.kqlisten.nativeio")
+            .and()
+            .doNotHaveSimpleName("Multiplexers")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("dev.kqlisten.nativeio.bsd..", "dev.kqlisten.nativeio.linux..",
+                    "dev.kqlisten.nativeio.unix..")
             .check(classes);
     }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.kqlisten.KqlistenApplicationIntegrationTests.EventRecorder;
 import dev.kqlisten.boot.PollerLifecycle;
 import dev.kqlisten.boot.event.TcpConnectionEvent;
-import dev.kqlisten.poller.DispatchBudget;
+import dev.kqlisten.dispatch.DispatchBudget;
 import dev.kqlisten.support.ConnectionTrace;
 import dev.kqlisten.support.TestBackend;
 import org.junit.jupiter.api.Tag;

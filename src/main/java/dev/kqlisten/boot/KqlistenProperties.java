@@ -441,7 +441,7 @@ public class KqlistenProperties implements Validator {
             /** On the listener's poller thread. */
             POLLER,
 
-            /** On the dispatch threads, through an {@link dev.kqlisten.poller.OrderedDispatcher}. */
+            /** On the dispatch threads, through an {@link dev.kqlisten.dispatch.OrderedDispatcher}. */
             EXECUTOR
 
         }

@@ -9,7 +9,6 @@ import dev.kqlisten.connection.ConnectionSnapshot;
 import dev.kqlisten.poller.Poller;
 import dev.kqlisten.poller.PollerObserver;
 import dev.kqlisten.poller.PollerStats;
-import dev.kqlisten.poller.ReadFlowControl;
 
 /**
  * What {@link PollerLifecycle} needs of an opened {@link Poller}; an interface so that tests
@@ -41,8 +40,6 @@ interface ListenerPoller extends Runnable {
     /** Closes connection {@code id} on the loop thread; completes with whether it was open here. */
     CompletableFuture<Boolean> close(long id, CloseReason reason);
 
-    /** Suspends and resumes reading connections, for an {@link dev.kqlisten.poller.OrderedDispatcher}. */
-    ReadFlowControl flowControl();
 
     static ListenerPoller of(Poller poller) {
         return new ListenerPoller() {
@@ -95,11 +92,6 @@ interface ListenerPoller extends Runnable {
             @Override
             public CompletableFuture<Boolean> close(long id, CloseReason reason) {
                 return poller.close(id, reason);
-            }
-
-            @Override
-            public ReadFlowControl flowControl() {
-                return poller;
             }
 
         };

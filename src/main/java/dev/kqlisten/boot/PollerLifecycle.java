@@ -31,12 +31,13 @@ import dev.kqlisten.boot.event.TcpListenerStartedEvent;
 import dev.kqlisten.boot.event.TcpListenerStoppedEvent;
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionSnapshot;
+import dev.kqlisten.dispatch.DispatchBudget;
+import dev.kqlisten.dispatch.ExecutorDispatch;
+import dev.kqlisten.dispatch.OrderedDispatcher;
 import dev.kqlisten.nativeio.DescriptorLimit;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.poller.DescriptorBudget;
-import dev.kqlisten.poller.DispatchBudget;
-import dev.kqlisten.poller.OrderedDispatcher;
 import dev.kqlisten.poller.PollerConfig;
 import dev.kqlisten.poller.PollerListener;
 
@@ -114,8 +115,7 @@ public class PollerLifecycle implements SmartLifecycle {
             List<KqlistenProperties.Listener> listeners = this.properties.getListeners();
             DescriptorBudget descriptors = descriptorBudget();
             List<ListenerPoller> opened = new ArrayList<>(listeners.size());
-            this.dispatch = (this.properties.getDispatch().getMode() == KqlistenProperties.Dispatch.Mode.EXECUTOR)
-                    ? new ExecutorDispatch(this.properties.getDispatch()) : null;
+            this.dispatch = executorDispatch(this.properties.getDispatch());
             try {
                 for (int i = 0; i < listeners.size(); i++) {
                     opened.add(open(i, listeners.get(i), descriptors));
@@ -140,6 +140,14 @@ public class PollerLifecycle implements SmartLifecycle {
                 this.publisher.publishEvent(new TcpListenerStartedEvent(this, r.name(), r.address(), r.backend()));
             }
         }
+    }
+
+    private static @Nullable ExecutorDispatch executorDispatch(KqlistenProperties.Dispatch dispatch) {
+        if (dispatch.getMode() != KqlistenProperties.Dispatch.Mode.EXECUTOR) {
+            return null;
+        }
+        return new ExecutorDispatch(dispatch.getThreads(), new DispatchBudget(
+                dispatch.getMaxBytesInFlightPerConnection().toBytes(), dispatch.getMaxBytesInFlight().toBytes()));
     }
 
     /**
@@ -186,12 +194,8 @@ public class PollerLifecycle implements SmartLifecycle {
         OrderedDispatcher dispatcher = (executorDispatch != null)
                 ? executorDispatch.dispatcher(this.pollerListener, listener.readBufferBytes()) : null;
         try {
-            ListenerPoller poller = this.factory.open(config, this.properties.toTransportOptions(listener),
+            return this.factory.open(config, this.properties.toTransportOptions(listener),
                     (dispatcher != null) ? dispatcher : this.pollerListener);
-            if (dispatcher != null) {
-                dispatcher.attach(poller.flowControl());
-            }
-            return poller;
         }
         catch (NativeIoException ex) {
             if (ex.kind() == Errno.EADDRINUSE) {

@@ -43,7 +43,7 @@ import dev.kqlisten.nativeio.Sockets;
  * Nothing is allocated per event except what the listener receives: the {@link ConnectionInfo}
  * of a new connection and the byte array of a read.
  */
-public final class Poller implements Runnable, ReadFlowControl {
+public final class Poller implements Runnable {
 
     private static final Logger logger = System.getLogger(Poller.class.getName());
 
@@ -173,6 +173,7 @@ public final class Poller implements Runnable, ReadFlowControl {
             InetSocketAddress bound = transport.sockets().localAddress(fd);
             poller = new Poller(config, transport, listener, fd, bound, maxEvents, clock);
             transport.multiplexer().register(fd, LISTENER_ID);
+            listener.attached(poller.readSwitch);
             return poller;
         }
         catch (NativeIoException | RuntimeException ex) {
@@ -409,12 +410,27 @@ public final class Poller implements Runnable, ReadFlowControl {
         this.listener.closed(connection.info(), reason, error);
     }
 
+    /** This poller's {@link ReadFlowControl}, handed to its listener when it opens; nobody else's to use. */
+    private final ReadFlowControl readSwitch = new ReadFlowControl() {
+
+        @Override
+        public void suspendReads(long id) {
+            Poller.this.suspendReads(id);
+        }
+
+        @Override
+        public void resumeReads(long id) {
+            Poller.this.resumeReads(id);
+        }
+
+    };
+
     /**
      * Stops reading connection {@code id} (its read filter is disabled, so TCP flow control
      * pushes back on the peer) until {@link #resumeReads(long)}. Loop thread only: call it
      * from a {@link PollerListener} callback.
      */
-    public void suspendReads(long id) {
+    void suspendReads(long id) {
         assert Thread.currentThread() == this.loopThread || this.loopThread == null;
         Connection connection = this.connections.get(id);
         if (connection != null && !connection.readsSuspended()) {
@@ -423,7 +439,7 @@ public final class Poller implements Runnable, ReadFlowControl {
     }
 
     /** Resumes reading connection {@code id}; any thread (applied on the loop). */
-    public void resumeReads(long id) {
+    void resumeReads(long id) {
         execute(() -> {
             Connection connection = this.connections.get(id);
             if (connection != null && connection.readsSuspended()) {

@@ -16,6 +16,14 @@ import dev.kqlisten.connection.RejectReason;
  */
 public interface PollerListener {
 
+    /**
+     * Called once when the poller opens, before its loop runs, with the switch that suspends and
+     * resumes reading a connection (for a listener that must push back on a peer, such as
+     * {@code dev.kqlisten.dispatch.OrderedDispatcher}). The default ignores it.
+     */
+    default void attached(ReadFlowControl flowControl) {
+    }
+
     /** A connection was accepted and registered. */
     void opened(ConnectionInfo connection);
 

@@ -2,8 +2,9 @@ package dev.kqlisten.poller;
 
 /**
  * Turning reading of one connection off and on, so a consumer that falls behind can push back on
- * the peer through TCP flow control instead of buffering without limit. {@link Poller} implements
- * it; {@link OrderedDispatcher} uses it.
+ * the peer through TCP flow control instead of buffering without limit. A {@link Poller} hands its
+ * own to its listener through {@link PollerListener#attached}; the executor dispatch mode
+ * ({@code dev.kqlisten.dispatch.OrderedDispatcher}) uses it.
  * <p>
  * Both calls ignore ids of connections that are no longer open, and both may be repeated.
  * A resume requested after a suspend is applied after that suspend.

@@ -34,12 +34,11 @@ import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.nativeio.NativeTransportUnavailableException;
 import dev.kqlisten.nativeio.TransportOptions;
-import dev.kqlisten.poller.OrderedDispatcher;
+import dev.kqlisten.dispatch.OrderedDispatcher;
 import dev.kqlisten.poller.PollerConfig;
 import dev.kqlisten.poller.PollerListener;
 import dev.kqlisten.poller.PollerObserver;
 import dev.kqlisten.poller.PollerStats;
-import dev.kqlisten.poller.ReadFlowControl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -359,7 +358,7 @@ class PollerLifecycleTests {
 
     }
 
-    static final class FakePoller implements ListenerPoller, ReadFlowControl {
+    static final class FakePoller implements ListenerPoller {
 
         final PollerConfig config;
 
@@ -451,19 +450,6 @@ class PollerLifecycleTests {
         public CompletableFuture<Boolean> close(long id, CloseReason reason) {
             this.closeRequests.add(id + " " + reason);
             return CompletableFuture.completedFuture(this.connections.stream().anyMatch((c) -> c.info().id() == id));
-        }
-
-        @Override
-        public ReadFlowControl flowControl() {
-            return this;
-        }
-
-        @Override
-        public void suspendReads(long id) {
-        }
-
-        @Override
-        public void resumeReads(long id) {
         }
 
     }

@@ -1,4 +1,4 @@
-package dev.kqlisten.boot;
+package dev.kqlisten.dispatch;
 
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -9,19 +9,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kqlisten.poller.DispatchBudget;
-import dev.kqlisten.poller.OrderedDispatcher;
+import dev.kqlisten.dispatch.DispatchBudget;
+import dev.kqlisten.dispatch.OrderedDispatcher;
 import dev.kqlisten.poller.PollerListener;
 
 /**
- * The executor mode of {@code kqlisten.dispatch}, for one start of {@link PollerLifecycle}: a
- * fixed pool of non-daemon threads {@code kqlisten-dispatch-N}, the {@link DispatchBudget} all
+ * The executor mode of {@code kqlisten.dispatch}, for one start of the server: a fixed pool of non-daemon threads {@code kqlisten-dispatch-N}, the {@link DispatchBudget} all
  * listeners share, and an {@link OrderedDispatcher} per listener.
  * <p>
  * The pool's queue holds at most one task per connection (a connection's events wait in its
  * dispatcher lane, which is submitted once), and the bytes behind them are bounded by the budget.
  */
-final class ExecutorDispatch {
+public final class ExecutorDispatch {
 
     private static final Logger logger = LoggerFactory.getLogger(ExecutorDispatch.class);
 
@@ -29,24 +28,27 @@ final class ExecutorDispatch {
 
     private final DispatchBudget budget;
 
-    ExecutorDispatch(KqlistenProperties.Dispatch properties) {
-        this.budget = new DispatchBudget(properties.getMaxBytesInFlightPerConnection().toBytes(),
-                properties.getMaxBytesInFlight().toBytes());
-        AtomicInteger threads = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(properties.getThreads(), properties.getThreads(), 0, TimeUnit.SECONDS,
+    /**
+     * @param threads the size of the pool
+     * @param budget the bytes in flight all listeners' dispatchers share
+     */
+    public ExecutorDispatch(int threads, DispatchBudget budget) {
+        this.budget = budget;
+        AtomicInteger started = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), (task) -> {
-                    Thread thread = new Thread(task, "kqlisten-dispatch-" + threads.incrementAndGet());
+                    Thread thread = new Thread(task, "kqlisten-dispatch-" + started.incrementAndGet());
                     thread.setDaemon(false);
                     return thread;
                 });
     }
 
-    /** A dispatcher that runs {@code listener} on the pool; attach its poller before it runs. */
-    OrderedDispatcher dispatcher(PollerListener listener, int readBufferSize) {
+    /** A dispatcher that runs {@code listener} on the pool; the poller it listens to attaches itself. */
+    public OrderedDispatcher dispatcher(PollerListener listener, int readBufferSize) {
         return new OrderedDispatcher(listener, this.workers, this.budget, readBufferSize);
     }
 
-    DispatchBudget budget() {
+    public DispatchBudget budget() {
         return this.budget;
     }
 
@@ -55,7 +57,7 @@ final class ExecutorDispatch {
      * threads are interrupted and what is still queued is lost, with a warning. Call it once the
      * pollers have stopped, so that every closed event is queued.
      */
-    void shutdown(Duration timeout) {
+    public void shutdown(Duration timeout) {
         // From here the pool refuses tasks; a lane that would resubmit itself finishes its queue
         // on the worker it has (see OrderedDispatcher).
         this.workers.shutdown();

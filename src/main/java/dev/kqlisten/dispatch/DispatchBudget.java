@@ -1,4 +1,4 @@
-package dev.kqlisten.poller;
+package dev.kqlisten.dispatch;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;

@@ -1,4 +1,4 @@
-package dev.kqlisten.poller;
+package dev.kqlisten.dispatch;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionInfo;
+import dev.kqlisten.poller.PollerListener;
+import dev.kqlisten.poller.ReadFlowControl;
 
 /**
  * A {@link PollerListener} that moves the callbacks of one {@link Poller} off its thread: each
@@ -71,7 +73,7 @@ public final class OrderedDispatcher implements PollerListener {
 
     private final AtomicBoolean rejectionLogged = new AtomicBoolean();
 
-    /** Set once by {@link #attach}, before the poller runs. */
+    /** Set once by {@link #attached}, when the poller opens, before it runs. */
     private volatile ReadFlowControl flowControl;
 
     /**
@@ -86,8 +88,9 @@ public final class OrderedDispatcher implements PollerListener {
         this.lowWater = Math.max(0, Math.min(bound / 2, bound - readBufferSize));
     }
 
-    /** Sets the poller whose reads this dispatcher suspends and resumes; before it runs. */
-    public void attach(ReadFlowControl flowControl) {
+    /** The poller's read switch, which this dispatcher uses to push back on peers. */
+    @Override
+    public void attached(ReadFlowControl flowControl) {
         this.flowControl = flowControl;
     }
 

@@ -1,4 +1,4 @@
-package dev.kqlisten.poller;
+package dev.kqlisten.dispatch;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import dev.kqlisten.poller.PollerListener;
+import dev.kqlisten.poller.ReadFlowControl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -382,7 +384,7 @@ class OrderedDispatcherTests {
 
         };
         OrderedDispatcher dispatcher = new OrderedDispatcher(listener, this.pool, budget, readBuffer);
-        dispatcher.attach(simulated);
+        dispatcher.attached(simulated);
         List<ConnectionInfo> infos = new ArrayList<>();
         long[] sent = new long[connections + 1];
         long[] delivered = new long[connections + 1];
@@ -504,7 +506,7 @@ class OrderedDispatcherTests {
     private OrderedDispatcher dispatcher(PollerListener listener, Executor executor, DispatchBudget budget,
             int readBufferSize) {
         OrderedDispatcher dispatcher = new OrderedDispatcher(listener, executor, budget, readBufferSize);
-        dispatcher.attach(this.flow);
+        dispatcher.attached(this.flow);
         return dispatcher;
     }
 

@@ -1,4 +1,4 @@
-package dev.kqlisten.poller;
+package dev.kqlisten.dispatch;
 
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -17,6 +17,10 @@ import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionInfo;
 import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.Multiplexers;
+import dev.kqlisten.poller.Poller;
+import dev.kqlisten.poller.PollerConfig;
+import dev.kqlisten.poller.PollerListener;
+import dev.kqlisten.poller.ReadFlowControl;
 import dev.kqlisten.support.TestBackend;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
@@ -54,7 +58,6 @@ class OrderedDispatcherIntegrationTests {
         ListenSpec spec = new ListenSpec(InetAddress.getLoopbackAddress(), 0, 0, true, false, false);
         Poller poller = Poller.open(new PollerConfig("it", spec, READ_BUFFER),
                 Multiplexers.open(backend.options(256, READ_BUFFER)), 256, measuring);
-        dispatcher.attach(poller);
         Thread loop = new Thread(poller, "kqlisten-poller-it");
         loop.start();
         try (Socket slow = new Socket(poller.localAddress().getAddress(), poller.localAddress().getPort())) {
@@ -191,6 +194,11 @@ class OrderedDispatcherIntegrationTests {
         Measuring(PollerListener dispatcher, SlowFirstListener listener) {
             this.dispatcher = dispatcher;
             this.listener = listener;
+        }
+
+        @Override
+        public void attached(ReadFlowControl flowControl) {
+            this.dispatcher.attached(flowControl);
         }
 
         @Override
