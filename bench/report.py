@@ -100,6 +100,11 @@ def main():
     args = ap.parse_args()
 
     rows = parse(args.results)
+    # bench/run.sh --baseline REV adds NAME-base: NAME built from revision REV.
+    for r in rows:
+        s = r.get("server", "")
+        if s.endswith("-base") and s not in SERVERS and s[:-len("-base")] in SERVERS:
+            SERVERS[s] = SERVERS[s[:-len("-base")]] + ", built from the baseline revision"
     machine = dict(line.rstrip("\n").split("=", 1) for line in open(args.machine) if "=" in line)
     data = defaultdict(lambda: defaultdict(list))  # (pass, load, server) -> key -> values
     checks = defaultdict(lambda: [0, 0])  # server -> [ok, total]
@@ -180,6 +185,23 @@ def main():
             out.append(f"Data events/s with one `@EventListener` as a ratio to the same load with no data "
                        f"listener (kqlisten, epoll, {p}): {cell(ratios)}.")
             out.append("")
+    # Before/after: each server's median over its baseline build's, per metric.
+    pairs = [(p, load, s) for (p, load, s) in sorted(data) if s.endswith("-base") is False
+             and (p, load, s + "-base") in data]
+    if pairs:
+        out.append("## This build against the baseline revision")
+        out.append("")
+        out.append("Median of this build ÷ median of the same server built from the baseline revision "
+                   "(`--baseline`), same rounds; for 'lower is better' metrics too.")
+        out.append("")
+        for p, load, s in pairs:
+            now, base = data[(p, load, s)], data[(p, load, s + "-base")]
+            parts = []
+            for k, label, _ in METRICS.get(load, []):
+                if now.get(k) and base.get(k) and statistics.median(base[k]) != 0:
+                    parts.append(f"{label} {statistics.median(now[k]) / statistics.median(base[k]):.2f}")
+            out.append(f"- {load}, `{s}` ({p}): " + "; ".join(parts))
+        out.append("")
     # The start-up table of bench/startup.sh (its own run) survives reruns of this report.
     startup = os.path.join(os.path.dirname(os.path.abspath(__file__)), "startup-results.md")
     if os.path.exists(startup):

@@ -15,6 +15,10 @@
 # cold" (default all), --secs S (load length), --warmup S (warm-up stream and churn per server
 # start). BENCH_JAVA_OPTS replaces the JVM options (e.g. to add a profiler agent); BENCH_KQ_ARGS
 # adds arguments to every kqlisten server (e.g. --kqlisten.listeners[0].read-buffer-size=64KB).
+# --baseline REV builds kqlisten as of git revision REV (from `git archive`, in target/bench) and
+# adds a server NAME-base for each kqlisten server NAME in --servers, run from that build in the same
+# rounds: a refactoring's before/after in one run. --build-only builds everything and exits (CI
+# uses it to keep bench/ compiling against the application).
 #
 # Builds what it needs (the application and its kqueue-compatible test library with the Maven
 # wrapper, the reference servers in bench/java, the C programs in bench/c), then runs every load
@@ -34,6 +38,8 @@ LOADS="stream churn hold events cold"
 SECS=
 WARMUP=
 OUT_MD="$ROOT/BENCHMARKS.md"
+BASELINE=
+BUILD_ONLY=0
 COMMAND="bench/run.sh $*"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -45,7 +51,9 @@ while [ $# -gt 0 ]; do
         --secs) SECS=$2; shift ;;
         --warmup) WARMUP=$2; shift ;;
         --out) OUT_MD=$2; shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        --baseline) BASELINE=$2; shift ;;
+        --build-only) BUILD_ONLY=1 ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
@@ -118,6 +126,41 @@ build() {
             -Dmdep.outputFile="$ROOT/target/bench/servers-classpath.txt" >"$WORK/build-servers.log" 2>&1 \
         || { cat "$WORK/build-servers.log" >&2; exit 1; }
     SERVERS_CP="bench/java/target/classes:$(cat target/bench/servers-classpath.txt)"
+    [ -n "$BASELINE" ] && build_baseline
+    return 0
+}
+
+# The application as of $BASELINE, with the bench's Spring classes of that revision, on the same
+# dependencies (a baseline whose pom.xml differs is refused: it would not be like for like).
+build_baseline() {
+    local sha dir
+    sha=$(git rev-parse --verify "$BASELINE^{commit}")
+    if ! git diff --quiet "$sha" -- pom.xml; then
+        echo "--baseline $BASELINE: its pom.xml differs from this one's; compare builds with the same dependencies" >&2
+        exit 2
+    fi
+    dir="$ROOT/target/bench/baseline-${sha:0:12}"
+    log "building the baseline ${sha:0:12} in $dir"
+    if [ ! -f "$dir/target/classes/dev/kqlisten/KqlistenApplication.class" ]; then
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        git archive "$sha" | tar -x -C "$dir"
+        (cd "$dir" && ./mvnw -B -o -q -DskipTests compile >"$WORK/build-baseline.log" 2>&1 \
+            || ./mvnw -B -q -DskipTests compile >"$WORK/build-baseline.log" 2>&1) \
+            || { cat "$WORK/build-baseline.log" >&2; exit 1; }
+    fi
+    rm -rf "$dir/target/bench-spring-classes"
+    mkdir -p "$dir/target/bench-spring-classes"
+    javac -proc:none -nowarn -d "$dir/target/bench-spring-classes" \
+        -cp "$dir/target/classes:$(cat target/bench/app-classpath.txt)" \
+        "$dir"/bench/spring/dev/kqlisten/bench/*.java "$dir"/bench/java/src/main/java/dev/kqlisten/bench/StatsFile.java
+    BASE_APP_CP="$dir/target/classes:$(cat target/bench/app-classpath.txt):$dir/target/bench-spring-classes"
+    local name with=""
+    for name in $SERVERS; do
+        with="$with $name"
+        case "$name" in kq-*) with="$with $name-base" ;; esac
+    done
+    SERVERS=${with# }
 }
 
 # ---- servers ----
@@ -127,7 +170,8 @@ SERVER_PORT=
 STATS=
 # start_server NAME PINNED(0|1): sets SERVER_PID, SERVER_PORT, STATS
 start_server() {
-    local name=$1 pinned=$2
+    local name=$1 pinned=$2 cp=$APP_CP
+    case "$name" in *-base) cp=$BASE_APP_CP; name=${name%-base} ;; esac
     local -a pin=()
     [ "$pinned" = 1 ] && pin=(taskset -c 0)
     PORT_SEQ=$((PORT_SEQ + 1))
@@ -142,16 +186,16 @@ start_server() {
     local logf="$WORK/server-$name-$PORT_SEQ.log"
     case "$name" in
         c) "${pin[@]}" "$BIN/epoll_server" "$SERVER_PORT" "$STATS" >"$logf" 2>&1 & ;;
-        kq-epoll|kq-epoll-logging) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication "${kq[@]}" \
+        kq-epoll|kq-epoll-logging) "${pin[@]}" java $JAVA_OPTS -cp "$cp" dev.kqlisten.KqlistenApplication "${kq[@]}" \
             --kqlisten.backend=epoll --bench.data-listener=true >"$logf" 2>&1 & ;;
-        kq-epoll-borrowed) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication "${kq[@]}" \
+        kq-epoll-borrowed) "${pin[@]}" java $JAVA_OPTS -cp "$cp" dev.kqlisten.KqlistenApplication "${kq[@]}" \
             --kqlisten.backend=epoll --bench.borrowed-data-listener=true >"$logf" 2>&1 & ;;
-        kq-epoll-nolistener) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication \
+        kq-epoll-nolistener) "${pin[@]}" java $JAVA_OPTS -cp "$cp" dev.kqlisten.KqlistenApplication \
             "${kq[@]}" --kqlisten.backend=epoll --bench.data-listener=false >"$logf" 2>&1 & ;;
-        kq-kqueue) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication "${kq[@]}" \
+        kq-kqueue) "${pin[@]}" java $JAVA_OPTS -cp "$cp" dev.kqlisten.KqlistenApplication "${kq[@]}" \
             --kqlisten.backend=kqueue --kqlisten.kqueue.library="$KQ_LIB" --kqlisten.kqueue.layout=freebsd \
             --bench.data-listener=true >"$logf" 2>&1 & ;;
-        kq-libkqueue) "${pin[@]}" java $JAVA_OPTS -cp "$APP_CP" dev.kqlisten.KqlistenApplication "${kq[@]}" \
+        kq-libkqueue) "${pin[@]}" java $JAVA_OPTS -cp "$cp" dev.kqlisten.KqlistenApplication "${kq[@]}" \
             --kqlisten.backend=kqueue --kqlisten.kqueue.library="$ROOT/target/native/libkqcompat-libkqueue.so" \
             --kqlisten.kqueue.layout=libkqueue --bench.data-listener=true >"$logf" 2>&1 & ;;
         netty|netty-sum) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NettyServer \
@@ -290,6 +334,7 @@ if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt $((BIG_HOLD + 2000)
 fi
 
 build
+[ "$BUILD_ONLY" = 1 ] && { log "built; --build-only"; exit 0; }
 machine_info >"$WORK/machine.txt"
 log "results in $RESULTS"
 
