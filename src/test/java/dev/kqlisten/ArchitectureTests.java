@@ -32,7 +32,7 @@ class ArchitectureTests {
     void pollerAndConnectionAreFreeOfSpring() {
         noClasses().that()
             .resideInAnyPackage("dev.kqlisten.poller..", "dev.kqlisten.dispatch..", "dev.kqlisten.connection..",
-                    "dev.kqlisten.nativeio..")
+                    "dev.kqlisten.nativeio..", "dev.kqlisten.framing..")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("org.springframework..")
@@ -52,7 +52,7 @@ class ArchitectureTests {
     @Test
     void lowerLayersDoNotDependOnHigherOnes() {
         noClasses().that()
-            .resideInAnyPackage("dev.kqlisten.nativeio..", "dev.kqlisten.connection..")
+            .resideInAnyPackage("dev.kqlisten.nativeio..", "dev.kqlisten.connection..", "dev.kqlisten.framing..")
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("dev.kqlisten.poller..", "dev.kqlisten.dispatch..", "dev.kqlisten.boot..")
