@@ -1,6 +1,5 @@
 package dev.kqlisten;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,11 +19,11 @@ import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.kqlisten.support.ExternalTool;
 import dev.kqlisten.support.TestBackend;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -152,26 +151,7 @@ class PrometheusScrapeIntegrationTests {
     }
 
     private static Path findPrometheus() {
-        List<Path> candidates = new ArrayList<>();
-        for (String directory : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (!directory.isEmpty()) {
-                candidates.add(Path.of(directory, "prometheus"));
-            }
-        }
-        candidates.add(Path.of("/usr/bin/prometheus"));
-        for (Path candidate : candidates) {
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        String message = "\n*** Prometheus scrape test: no 'prometheus' binary on PATH or at /usr/bin/prometheus. "
-                + "Install Debian's 'prometheus' package (bash .ci/run does). ***\n";
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail(message);
-        }
-        System.err.println(message);
-        Assumptions.abort(message + " SKIPPED because CI is not 'true'.");
-        throw new AssertionError("unreachable");
+        return ExternalTool.require("prometheus", "prometheus", "/usr/bin");
     }
 
 }
