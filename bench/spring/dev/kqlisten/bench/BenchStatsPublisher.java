@@ -10,9 +10,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
-import dev.kqlisten.boot.PollerLifecycle;
-import dev.kqlisten.boot.TcpListenerInfo;
 import dev.kqlisten.poller.PollerStats;
+import dev.kqlisten.server.KqlistenServer;
+import dev.kqlisten.server.TcpListenerInfo;
 
 /**
  * Publishes the server's own counts to the benchmark's stats file ({@code bench.stats-file}):
@@ -23,16 +23,16 @@ import dev.kqlisten.poller.PollerStats;
 @ConditionalOnProperty("bench.stats-file")
 public class BenchStatsPublisher implements StatsFile.Source {
 
-    private final PollerLifecycle lifecycle;
+    private final KqlistenServer server;
 
     private final @Nullable BenchCounter listener;
 
     /** Set once by the publisher thread when the listener runs; read only by that thread. */
     private @Nullable PollerStats stats;
 
-    public BenchStatsPublisher(@Value("${bench.stats-file}") String path, PollerLifecycle lifecycle,
+    public BenchStatsPublisher(@Value("${bench.stats-file}") String path, KqlistenServer server,
             ObjectProvider<BenchCounter> listener) {
-        this.lifecycle = lifecycle;
+        this.server = server;
         this.listener = listener.getIfAvailable();
         StatsFile.publish(Paths.get(path), this);
     }
@@ -40,7 +40,7 @@ public class BenchStatsPublisher implements StatsFile.Source {
     @Override
     public boolean ready() {
         if (this.stats == null) {
-            List<TcpListenerInfo> running = this.lifecycle.getListeners();
+            List<TcpListenerInfo> running = this.server.getListeners();
             if (!running.isEmpty()) {
                 this.stats = running.get(0).stats();
             }

@@ -9,8 +9,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The package boundaries the design depends on: JNA stays inside {@code nativeio}, the loop
- * stays free of Spring, Spring code uses only the OS-neutral seam, and nothing forms a cycle.
+ * The package boundaries the design depends on: JNA stays inside {@code nativeio}, the loop and
+ * the server stay free of Spring, Spring code uses only the OS-neutral seam, and nothing forms a
+ * cycle.
  */
 class ArchitectureTests {
 
@@ -32,7 +33,7 @@ class ArchitectureTests {
     void pollerAndConnectionAreFreeOfSpring() {
         noClasses().that()
             .resideInAnyPackage("dev.kqlisten.poller..", "dev.kqlisten.dispatch..", "dev.kqlisten.connection..",
-                    "dev.kqlisten.nativeio..", "dev.kqlisten.framing..")
+                    "dev.kqlisten.nativeio..", "dev.kqlisten.framing..", "dev.kqlisten.server..")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("org.springframework..")
@@ -42,7 +43,7 @@ class ArchitectureTests {
     @Test
     void springCodeUsesOnlyTheNativeSeam() {
         noClasses().that()
-            .resideInAPackage("dev.kqlisten.boot..")
+            .resideInAnyPackage("dev.kqlisten.boot..", "dev.kqlisten.server..")
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("dev.kqlisten.nativeio.bsd..", "dev.kqlisten.nativeio.linux..", "dev.kqlisten.nativeio.unix..")
@@ -55,7 +56,22 @@ class ArchitectureTests {
             .resideInAnyPackage("dev.kqlisten.nativeio..", "dev.kqlisten.connection..", "dev.kqlisten.framing..")
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage("dev.kqlisten.poller..", "dev.kqlisten.dispatch..", "dev.kqlisten.boot..")
+            .resideInAnyPackage("dev.kqlisten.poller..", "dev.kqlisten.dispatch..", "dev.kqlisten.server..",
+                    "dev.kqlisten.boot..")
+            .check(classes);
+    }
+
+    /**
+     * The server runs the pollers without Spring; {@code boot} adapts it to a context (lifecycle,
+     * events, actuator, metrics), so the dependency points from {@code boot} to {@code server}.
+     */
+    @Test
+    void theServerDoesNotKnowSpringBoot() {
+        noClasses().that()
+            .resideInAPackage("dev.kqlisten.server..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.kqlisten.boot..")
             .check(classes);
     }
 
@@ -66,7 +82,7 @@ class ArchitectureTests {
             .resideInAPackage("dev.kqlisten.poller..")
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage("dev.kqlisten.dispatch..", "dev.kqlisten.boot..")
+            .resideInAnyPackage("dev.kqlisten.dispatch..", "dev.kqlisten.server..", "dev.kqlisten.boot..")
             .check(classes);
     }
 

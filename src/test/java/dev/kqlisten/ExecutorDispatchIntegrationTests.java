@@ -9,9 +9,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.kqlisten.KqlistenApplicationIntegrationTests.EventRecorder;
-import dev.kqlisten.boot.PollerLifecycle;
 import dev.kqlisten.boot.event.TcpConnectionEvent;
 import dev.kqlisten.dispatch.DispatchBudget;
+import dev.kqlisten.server.KqlistenServer;
 import dev.kqlisten.support.ConnectionTrace;
 import dev.kqlisten.support.TestBackend;
 import org.junit.jupiter.api.Tag;
@@ -60,7 +60,7 @@ class ExecutorDispatchIntegrationTests {
             }
             assertThat(context.getBean(ThreadRecorder.class).threads).isNotEmpty()
                 .allMatch((name) -> name.matches("kqlisten-dispatch-[12]"));
-            DispatchBudget budget = context.getBean(PollerLifecycle.class).getDispatchBudget();
+            DispatchBudget budget = context.getBean(KqlistenServer.class).getDispatchBudget();
             assertThat(budget).isNotNull();
             assertThat(budget.bytesInFlight()).isZero();
             assertThat(budget.listenerFailures()).isZero();

@@ -1,5 +1,7 @@
 package dev.kqlisten.boot;
 
+import java.util.List;
+
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -18,11 +20,17 @@ import dev.kqlisten.boot.diagnostics.IncompatibleEventMulticasterException;
 import dev.kqlisten.boot.event.ApplicationEventBridge;
 import dev.kqlisten.boot.event.EventListenerFailureCounter;
 import dev.kqlisten.boot.event.TcpEventMulticaster;
+import dev.kqlisten.server.KqlistenServer;
+import dev.kqlisten.server.PollerObservers;
+import dev.kqlisten.server.ServerConfig;
+import dev.kqlisten.server.Shutdown;
+import dev.kqlisten.server.TransportFactory;
 
 /**
  * Auto-configuration of kqlisten's core: {@link KqlistenProperties}, the failure-proof event
- * multicaster, the {@link ApplicationEventBridge}, the {@link PollerLifecycle} and the logging
- * listener. Registered in {@code META-INF/spring/...AutoConfiguration.imports}, so a host
+ * multicaster, the {@link ApplicationEventBridge}, the {@link KqlistenServer} with the
+ * {@link KqlistenServerLifecycle} that runs it, and the logging listener. Registered in
+ * {@code META-INF/spring/...AutoConfiguration.imports}, so a host
  * application gets it by adding the dependency, without scanning {@code dev.kqlisten}.
  * <p>
  * The context's {@code applicationEventMulticaster} must be a synchronous
@@ -74,14 +82,34 @@ public class KqlistenConfiguration {
     }
 
     @Bean
-    PollerLifecycle kqlistenPollerLifecycle(KqlistenProperties properties, ApplicationEventBridge bridge,
-            ApplicationEventPublisher publisher, ObjectProvider<PollerFactory> factory,
-            ObjectProvider<PollerObservers> observers, Environment environment) {
-        PollerLifecycle lifecycle = new PollerLifecycle(properties, bridge, publisher,
-                factory.getIfAvailable(() -> PollerFactory.NATIVE), observers.getIfAvailable(() -> PollerObservers.NONE));
+    KqlistenServer kqlistenServer(KqlistenProperties properties, ApplicationEventBridge bridge,
+            ObjectProvider<TransportFactory> transports, ObjectProvider<PollerObservers> observers) {
+        return new KqlistenServer(serverConfig(properties), bridge,
+                transports.getIfAvailable(() -> TransportFactory.NATIVE),
+                observers.getIfAvailable(() -> PollerObservers.NONE));
+    }
+
+    @Bean
+    KqlistenServerLifecycle kqlistenServerLifecycle(KqlistenServer server, ApplicationEventPublisher publisher,
+            Environment environment) {
         // Boot's server.shutdown (graceful by default) decides whether connections are drained.
-        lifecycle.setGracefulShutdown(!"immediate".equalsIgnoreCase(environment.getProperty("server.shutdown")));
-        return lifecycle;
+        boolean immediate = "immediate".equalsIgnoreCase(environment.getProperty("server.shutdown"));
+        return new KqlistenServerLifecycle(server, publisher, immediate ? Shutdown.IMMEDIATE : Shutdown.GRACEFUL);
+    }
+
+    /** The server the properties describe, with the {@link ServerConfig#DEFAULT_JOIN_MARGIN default join margin}. */
+    static ServerConfig serverConfig(KqlistenProperties properties) {
+        List<ServerConfig.Listener> listeners = properties.getListeners()
+            .stream()
+            .map((listener) -> new ServerConfig.Listener(listener.getName(), listener.toListenSpec(),
+                    listener.readBufferBytes(), listener.toLimits(), properties.toTransportOptions(listener)))
+            .toList();
+        KqlistenProperties.Dispatch dispatch = properties.getDispatch();
+        ServerConfig.Dispatch executor = (dispatch.getMode() != KqlistenProperties.Dispatch.Mode.EXECUTOR) ? null
+                : new ServerConfig.Dispatch(dispatch.getThreads(), dispatch.getMaxBytesInFlightPerConnection().toBytes(),
+                        dispatch.getMaxBytesInFlight().toBytes());
+        return new ServerConfig(listeners, properties.getShutdownTimeout(), ServerConfig.DEFAULT_JOIN_MARGIN,
+                properties.getReservedDescriptors(), executor);
     }
 
     @Bean

@@ -64,8 +64,9 @@ public class KqlistenProperties implements Validator {
     private int maxEvents = 1024;
 
     /**
-     * How long stopping waits in total for the poller threads to close their connections and
-     * end; a thread still running after that is abandoned with a warning.
+     * How long a graceful stop lets open connections go on, and how long stopping waits for the
+     * poller threads to end (a graceful stop allows 5 s more for closing what is left); a thread
+     * still running after that is abandoned with a warning.
      */
     private Duration shutdownTimeout = Duration.ofSeconds(10);
 

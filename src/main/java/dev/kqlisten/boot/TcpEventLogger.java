@@ -12,6 +12,7 @@ import dev.kqlisten.boot.event.TcpDataBorrowedEvent;
 import dev.kqlisten.boot.event.TcpListenerStartedEvent;
 import dev.kqlisten.boot.event.TcpListenerStoppedEvent;
 import dev.kqlisten.boot.event.TcpPeerClosedEvent;
+import dev.kqlisten.server.SocketAddresses;
 
 /**
  * The logging listener, on while {@code kqlisten.logging.enabled} is true (the default). Its

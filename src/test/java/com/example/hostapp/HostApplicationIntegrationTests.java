@@ -36,13 +36,14 @@ import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolve
 import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 
 import dev.kqlisten.boot.KqlistenConfiguration;
-import dev.kqlisten.boot.PollerLifecycle;
+import dev.kqlisten.boot.KqlistenServerLifecycle;
 import dev.kqlisten.boot.actuate.KqlistenEndpoint;
 import dev.kqlisten.boot.diagnostics.IncompatibleEventMulticasterException;
 import dev.kqlisten.boot.event.EventListenerFailureCounter;
 import dev.kqlisten.boot.event.TcpDataReceivedEvent;
 import dev.kqlisten.boot.event.TcpEventMulticaster;
 import dev.kqlisten.boot.metrics.KqlistenMetrics;
+import dev.kqlisten.server.KqlistenServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -77,7 +78,8 @@ class HostApplicationIntegrationTests {
                 .containsExactly(KqlistenConfiguration.class.getName());
             assertThat(context.getBean(AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME))
                 .isInstanceOf(TcpEventMulticaster.class);
-            assertThat(context.getBeansOfType(PollerLifecycle.class)).hasSize(1);
+            assertThat(context.getBeansOfType(KqlistenServerLifecycle.class)).hasSize(1);
+            assertThat(context.getBeansOfType(KqlistenServer.class)).hasSize(1);
             assertThat(context.getBeansOfType(KqlistenMetrics.class)).hasSize(1);
             assertThat(context.getBeansOfType(KqlistenEndpoint.class)).hasSize(1);
             assertThat(context.getBean("kqlistenHealthContributor")).isInstanceOf(HealthContributor.class);

@@ -11,6 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.ListenSpec;
@@ -23,8 +25,12 @@ import dev.kqlisten.nativeio.Sockets;
 /**
  * A scripted, in-memory {@link Multiplexer} and {@link Sockets}: tests queue ready-event batches,
  * pending connections and per-fd read results, then drive {@link Poller#runOnce(long)}.
+ * <p>
+ * For a poller on a thread of its own (a server's), {@link #blocking()} makes the wait block as
+ * the kernel's does, and the test scripts the transport with {@link #onLoop(Consumer)}: a script
+ * runs on the loop thread at its next wait, so only that thread touches the fields.
  */
-final class FakeTransport {
+public final class FakeTransport {
 
     static final int LISTEN_FD = 3;
 
@@ -58,6 +64,96 @@ final class FakeTransport {
 
     private int lastErrno;
 
+    /** Where the poller asked to listen; loop-thread or opening thread. */
+    ListenSpec listened;
+
+    /** The port the "kernel" chooses for a listener asking for port 0. */
+    int ephemeralPort = 4242;
+
+    /** Thrown by {@code openListener}, as bind(2) or listen(2) would fail. */
+    NativeIoException listenFailure;
+
+    private boolean blocking;
+
+    /** Scripts from test threads, run on the loop thread at the start of a wait; guarded by {@code this}. */
+    private final Deque<Consumer<FakeTransport>> scripts = new ArrayDeque<>();
+
+    /** Set by {@link Multiplexer#wakeup()} from any thread; guarded by {@code this}. */
+    private boolean woken;
+
+    /** The thread that waited last; a blocking transport's loop thread. */
+    private volatile Thread loopThread;
+
+    /** Makes the wait block until a script is queued, a batch is pending, a wake-up or the timeout. */
+    public FakeTransport blocking() {
+        this.blocking = true;
+        return this;
+    }
+
+    /** Runs {@code script} on the loop thread at its next wait, and wakes it. */
+    public synchronized void onLoop(Consumer<FakeTransport> script) {
+        this.scripts.add(script);
+        notifyAll();
+    }
+
+    /** The thread that waited last, or null while no poller loop has run. */
+    public Thread loopThread() {
+        return this.loopThread;
+    }
+
+    public boolean isClosed() {
+        return this.closed;
+    }
+
+    /** The listen request of the poller, or null when it never bound. */
+    public ListenSpec listened() {
+        return this.listened;
+    }
+
+    public void ephemeralPort(int port) {
+        this.ephemeralPort = port;
+    }
+
+    public void failListen(NativeIoException failure) {
+        this.listenFailure = failure;
+    }
+
+    /** Queues a connection on descriptor {@code fd} and the listener's readiness for it. */
+    public void connect(int fd) {
+        this.pendingAccepts.add(fd);
+        batch(new long[] { Poller.LISTENER_ID, ReadyEvents.READABLE, 1, 0 });
+    }
+
+    /** Queues one read of {@code data} on {@code fd} and its readiness for connection {@code id}. */
+    public void send(long id, int fd, byte[] data) {
+        reads(fd, data);
+        batch(new long[] { id, ReadyEvents.READABLE, data.length, 0 });
+    }
+
+    private void awaitWork(long timeoutNanos) {
+        Deque<Consumer<FakeTransport>> due;
+        synchronized (this) {
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (this.scripts.isEmpty() && this.batches.isEmpty() && !this.woken) {
+                long remaining = (timeoutNanos < 0) ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, Math.min(remaining, TimeUnit.SECONDS.toNanos(1)));
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            this.woken = false;
+            due = new ArrayDeque<>(this.scripts);
+            this.scripts.clear();
+        }
+        due.forEach((script) -> script.accept(this));
+    }
+
     final Multiplexer multiplexer = new Multiplexer() {
 
         @Override
@@ -87,6 +183,10 @@ final class FakeTransport {
                 FakeTransport.this.awaitFailure = null;
                 throw failure;
             }
+            FakeTransport.this.loopThread = Thread.currentThread();
+            if (FakeTransport.this.blocking) {
+                awaitWork(timeoutNanos);
+            }
             events.clear();
             long[][] batch = FakeTransport.this.batches.poll();
             if (batch != null) {
@@ -100,6 +200,10 @@ final class FakeTransport {
         @Override
         public void wakeup() {
             FakeTransport.this.wakeups++;
+            synchronized (FakeTransport.this) {
+                FakeTransport.this.woken = true;
+                FakeTransport.this.notifyAll();
+            }
         }
 
         @Override
@@ -111,14 +215,23 @@ final class FakeTransport {
     final Sockets sockets = new Sockets() {
 
         @Override
-        public int openListener(ListenSpec spec) {
+        public int openListener(ListenSpec spec) throws NativeIoException {
+            if (FakeTransport.this.listenFailure != null) {
+                throw FakeTransport.this.listenFailure;
+            }
+            FakeTransport.this.listened = spec;
             FakeTransport.this.openFds.add(LISTEN_FD);
             return LISTEN_FD;
         }
 
         @Override
         public InetSocketAddress localAddress(int fd) {
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), 4242);
+            ListenSpec spec = FakeTransport.this.listened;
+            if (fd == LISTEN_FD && spec != null) {
+                return new InetSocketAddress(spec.address(),
+                        (spec.port() != 0) ? spec.port() : FakeTransport.this.ephemeralPort);
+            }
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), FakeTransport.this.ephemeralPort);
         }
 
         @Override
@@ -191,17 +304,17 @@ final class FakeTransport {
         }
     };
 
-    NativeTransport transport() {
+    public NativeTransport transport() {
         return new NativeTransport(this.multiplexer, this.sockets);
     }
 
     /** Queues one batch; each event is {id, flags, available, error}. */
-    void batch(long[]... events) {
+    public void batch(long[]... events) {
         this.batches.add(events);
     }
 
     /** Queues read results for {@code fd}: byte arrays, 0 (EOF), {@link Sockets#AGAIN} or {@link Sockets#FAILED}. */
-    void reads(int fd, Object... results) {
+    public void reads(int fd, Object... results) {
         Deque<Object> queue = this.reads.computeIfAbsent(fd, (k) -> new ArrayDeque<>());
         for (Object result : results) {
             queue.add(result);

@@ -19,8 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import dev.kqlisten.boot.TcpListenerInfo;
 import dev.kqlisten.nativeio.Backend;
+import dev.kqlisten.server.TcpListenerInfo;
 import dev.kqlisten.support.ConnectionTrace;
 import dev.kqlisten.support.PseudoRandomStream;
 import dev.kqlisten.support.TestApplication;

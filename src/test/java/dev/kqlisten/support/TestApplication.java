@@ -6,10 +6,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.kqlisten.KqlistenApplication;
-import dev.kqlisten.boot.PollerLifecycle;
-import dev.kqlisten.boot.TcpListenerInfo;
 import dev.kqlisten.boot.event.TcpDataBorrowedEvent;
 import dev.kqlisten.boot.event.TcpDataReceivedEvent;
+import dev.kqlisten.server.KqlistenServer;
+import dev.kqlisten.server.TcpListenerInfo;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -70,7 +70,7 @@ public final class TestApplication {
 
     /** The running listener {@code it}: its live counters. */
     public static TcpListenerInfo listener(ConfigurableApplicationContext context) {
-        return context.getBean(PollerLifecycle.class).getListeners().get(0);
+        return context.getBean(KqlistenServer.class).getListeners().get(0);
     }
 
     /**

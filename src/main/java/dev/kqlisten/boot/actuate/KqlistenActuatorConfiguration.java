@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.kqlisten.boot.KqlistenConfiguration;
 import dev.kqlisten.boot.KqlistenProperties;
-import dev.kqlisten.boot.PollerLifecycle;
+import dev.kqlisten.server.KqlistenServer;
 
 /**
  * Auto-configuration of the {@link KqlistenEndpoint} (with its web extension, which masks peers
@@ -30,7 +30,7 @@ import dev.kqlisten.boot.PollerLifecycle;
  * contributor by the name {@code kqlistenHealthContributor}).
  */
 @AutoConfiguration(after = KqlistenConfiguration.class)
-@ConditionalOnBean(PollerLifecycle.class)
+@ConditionalOnBean(KqlistenServer.class)
 public class KqlistenActuatorConfiguration {
 
     @Configuration(proxyBeanMethods = false)
@@ -41,9 +41,9 @@ public class KqlistenActuatorConfiguration {
         @Bean
         @ConditionalOnMissingBean
         @ConditionalOnAvailableEndpoint
-        KqlistenEndpoint kqlistenEndpoint(PollerLifecycle lifecycle, KqlistenProperties properties,
+        KqlistenEndpoint kqlistenEndpoint(KqlistenServer server, KqlistenProperties properties,
                 KqlistenEndpointProperties endpointProperties) {
-            return new KqlistenEndpoint(lifecycle, properties.getHealth().getStallThreshold(),
+            return new KqlistenEndpoint(server, properties.getHealth().getStallThreshold(),
                     endpointProperties.getShowValues());
         }
 
@@ -66,11 +66,11 @@ public class KqlistenActuatorConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "kqlistenHealthContributor")
         @ConditionalOnEnabledHealthIndicator("kqlisten")
-        HealthContributor kqlistenHealthContributor(PollerLifecycle lifecycle, KqlistenProperties properties) {
+        HealthContributor kqlistenHealthContributor(KqlistenServer server, KqlistenProperties properties) {
             String backendChoice = BackendChoice.explain(properties.getBackend());
             Map<String, HealthContributor> listeners = new LinkedHashMap<>();
             for (KqlistenProperties.Listener listener : properties.getListeners()) {
-                listeners.put(listener.getName(), new ListenerHealthIndicator(listener.getName(), lifecycle,
+                listeners.put(listener.getName(), new ListenerHealthIndicator(listener.getName(), server,
                         properties.getHealth().getStallThreshold(), backendChoice, System::nanoTime));
             }
             return CompositeHealthContributor.fromMap(listeners);

@@ -18,12 +18,12 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
-import dev.kqlisten.boot.PollerLifecycle;
-import dev.kqlisten.boot.TcpListenerInfo;
 import dev.kqlisten.connection.ConnectionSnapshot;
+import dev.kqlisten.server.KqlistenServer;
+import dev.kqlisten.server.TcpListenerInfo;
 
 /**
- * {@code /actuator/kqlisten}: the listeners of {@link PollerLifecycle} with one page of their
+ * {@code /actuator/kqlisten}: the listeners of {@link KqlistenServer} with one page of their
  * connections, one connection by id, and closing one by id. Closing is a delete operation, so it
  * is off under the default access ({@link Access#READ_ONLY}) until
  * {@code management.endpoint.kqlisten.access=unrestricted} grants it.
@@ -41,14 +41,14 @@ public class KqlistenEndpoint {
 
     static final Duration POLLER_ANSWER_TIMEOUT = Duration.ofSeconds(2);
 
-    private final PollerLifecycle lifecycle;
+    private final KqlistenServer server;
 
     private final Duration stallThreshold;
 
     private final Show showValues;
 
-    public KqlistenEndpoint(PollerLifecycle lifecycle, Duration stallThreshold, Show showValues) {
-        this.lifecycle = lifecycle;
+    public KqlistenEndpoint(KqlistenServer server, Duration stallThreshold, Show showValues) {
+        this.server = server;
         this.stallThreshold = stallThreshold;
         this.showValues = showValues;
     }
@@ -67,10 +67,10 @@ public class KqlistenEndpoint {
         long now = System.nanoTime();
         List<ListenerDescriptor> listeners = new ArrayList<>();
         List<List<ConnectionSnapshot>> connections = new ArrayList<>();
-        for (TcpListenerInfo info : this.lifecycle.getListeners()) {
+        for (TcpListenerInfo info : this.server.getListeners()) {
             ListenerState state = ListenerState.of(info.name(), info, this.stallThreshold, now);
             listeners.add(ListenerDescriptor.of(info, state));
-            connections.add(await(this.lifecycle.connections(info.name())));
+            connections.add(await(this.server.connections(info.name())));
         }
         return new ListenersDescriptor(listeners, ConnectionPage.of(connections, page, size, showPeers));
     }
@@ -82,8 +82,8 @@ public class KqlistenEndpoint {
     }
 
     @Nullable ConnectionDescriptor connection(long id, boolean showPeer) {
-        for (TcpListenerInfo info : this.lifecycle.getListeners()) {
-            for (ConnectionSnapshot snapshot : await(this.lifecycle.connections(info.name()))) {
+        for (TcpListenerInfo info : this.server.getListeners()) {
+            for (ConnectionSnapshot snapshot : await(this.server.connections(info.name()))) {
                 if (snapshot.info().id() == id) {
                     return ConnectionDescriptor.of(snapshot, showPeer);
                 }
@@ -98,7 +98,7 @@ public class KqlistenEndpoint {
      */
     @DeleteOperation
     public CloseResult close(@Selector long id) {
-        return new CloseResult(id, await(this.lifecycle.closeConnection(id)));
+        return new CloseResult(id, await(this.server.closeConnection(id)));
     }
 
     private static <T> T await(CompletableFuture<T> answer) {

@@ -3,8 +3,8 @@ package dev.kqlisten.boot.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.kqlisten.boot.TcpListenerInfo;
 import dev.kqlisten.poller.PollerStats;
+import dev.kqlisten.server.TcpListenerInfo;
 
 /**
  * One listener in the {@code kqlisten} endpoint: where it is bound, its state and its counters

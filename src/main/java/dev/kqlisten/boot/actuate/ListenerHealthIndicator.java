@@ -6,12 +6,12 @@ import java.util.function.LongSupplier;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
-import dev.kqlisten.boot.PollerLifecycle;
-import dev.kqlisten.boot.TcpListenerInfo;
 import dev.kqlisten.poller.PollerStats;
+import dev.kqlisten.server.KqlistenServer;
+import dev.kqlisten.server.TcpListenerInfo;
 
 /**
- * Health of one listener of {@link PollerLifecycle}: UP while it runs, its poller thread is
+ * Health of one listener of {@link KqlistenServer}: UP while it runs, its poller thread is
  * alive and the loop is waiting or has been handling its current batch for less than
  * {@code kqlisten.health.stall-threshold}; DOWN with a reason otherwise. Idle time is not a
  * fault: a loop with nothing to do waits without a timeout.
@@ -20,7 +20,7 @@ class ListenerHealthIndicator extends AbstractHealthIndicator {
 
     private final String listenerName;
 
-    private final PollerLifecycle lifecycle;
+    private final KqlistenServer server;
 
     private final Duration stallThreshold;
 
@@ -28,11 +28,11 @@ class ListenerHealthIndicator extends AbstractHealthIndicator {
 
     private final LongSupplier nanoClock;
 
-    ListenerHealthIndicator(String listenerName, PollerLifecycle lifecycle, Duration stallThreshold,
+    ListenerHealthIndicator(String listenerName, KqlistenServer server, Duration stallThreshold,
             String backendChoice, LongSupplier nanoClock) {
         super("Health check of kqlisten listener '" + listenerName + "' failed");
         this.listenerName = listenerName;
-        this.lifecycle = lifecycle;
+        this.server = server;
         this.stallThreshold = stallThreshold;
         this.backendChoice = backendChoice;
         this.nanoClock = nanoClock;
@@ -41,7 +41,7 @@ class ListenerHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         long now = this.nanoClock.getAsLong();
-        TcpListenerInfo info = ListenerState.find(this.lifecycle.getListeners(), this.listenerName);
+        TcpListenerInfo info = ListenerState.find(this.server.getListeners(), this.listenerName);
         ListenerState state = ListenerState.of(this.listenerName, info, this.stallThreshold, now);
         builder.status(state.serving() ? "UP" : "DOWN").withDetail("state", state.name());
         if (state.reason() != null) {

@@ -3,7 +3,7 @@ package dev.kqlisten.boot.actuate;
 import java.time.Duration;
 import java.util.List;
 
-import dev.kqlisten.boot.TcpListenerInfo;
+import dev.kqlisten.server.TcpListenerInfo;
 
 /**
  * The state of one listener as health and the {@code kqlisten} endpoint report it, with the

@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
-import dev.kqlisten.boot.PollerObservers;
 import dev.kqlisten.boot.event.EventListenerFailureCounter;
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.RejectReason;
@@ -20,6 +19,7 @@ import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.poller.AcceptPauseReason;
 import dev.kqlisten.poller.PollerObserver;
 import dev.kqlisten.poller.PollerStats;
+import dev.kqlisten.server.PollerObservers;
 
 /**
  * Binds the {@link KqlistenMeters} of every configured listener to a registry: function

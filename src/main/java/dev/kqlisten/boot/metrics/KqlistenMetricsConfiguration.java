@@ -10,19 +10,19 @@ import org.springframework.context.annotation.Bean;
 
 import dev.kqlisten.boot.KqlistenConfiguration;
 import dev.kqlisten.boot.KqlistenProperties;
-import dev.kqlisten.boot.PollerLifecycle;
 import dev.kqlisten.boot.event.EventListenerFailureCounter;
+import dev.kqlisten.server.KqlistenServer;
 
 /**
  * Auto-configuration of {@link KqlistenMetrics}: Boot binds it to the meter registry as a
- * {@link MeterBinder}, and {@link PollerLifecycle} hands it each poller it starts as
- * {@link dev.kqlisten.boot.PollerObservers}. Needs Micrometer on the class path; an application
+ * {@link MeterBinder}, and {@link KqlistenServer} hands it each poller it starts as
+ * {@link dev.kqlisten.server.PollerObservers}. Needs Micrometer on the class path; an application
  * bean of type {@link KqlistenMetrics} replaces it.
  */
 @AutoConfiguration(after = KqlistenConfiguration.class,
         afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration")
 @ConditionalOnClass(MeterBinder.class)
-@ConditionalOnBean(PollerLifecycle.class)
+@ConditionalOnBean(KqlistenServer.class)
 public class KqlistenMetricsConfiguration {
 
     @Bean

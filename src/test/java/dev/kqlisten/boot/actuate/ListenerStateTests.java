@@ -5,8 +5,8 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kqlisten.boot.TcpListenerInfo;
 import dev.kqlisten.poller.PollerStats;
+import dev.kqlisten.server.TcpListenerInfo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

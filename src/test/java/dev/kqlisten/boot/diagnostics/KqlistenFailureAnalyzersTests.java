@@ -170,7 +170,7 @@ class KqlistenFailureAnalyzersTests {
     }
 
     private static Exception wrapped(Exception failure) {
-        return new IllegalStateException("Failed to start bean 'kqlistenPollerLifecycle'", failure);
+        return new IllegalStateException("Failed to start bean 'kqlistenServerLifecycle'", failure);
     }
 
 }

@@ -13,8 +13,8 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.kqlisten.boot.KqlistenConfiguration;
-import dev.kqlisten.boot.PollerObservers;
 import dev.kqlisten.boot.actuate.KqlistenActuatorConfiguration;
+import dev.kqlisten.server.PollerObservers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

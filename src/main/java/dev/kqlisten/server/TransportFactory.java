@@ -1,4 +1,4 @@
-package dev.kqlisten.boot;
+package dev.kqlisten.server;
 
 import org.slf4j.LoggerFactory;
 
@@ -8,32 +8,24 @@ import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.nativeio.NativeTransport;
 import dev.kqlisten.nativeio.NativeTransportUnavailableException;
 import dev.kqlisten.nativeio.TransportOptions;
-import dev.kqlisten.poller.Poller;
-import dev.kqlisten.poller.PollerConfig;
-import dev.kqlisten.poller.PollerListener;
 
 /**
- * Opens the transport and the bound poller of one listener; the seam tests replace with a
- * {@code PollerFactory} bean.
+ * Where a {@link KqlistenServer} gets its transports and the process's descriptor limit:
+ * {@link #NATIVE} on a real host, a scripted fake in tests.
  */
 @FunctionalInterface
-interface PollerFactory {
+public interface TransportFactory {
 
-    /** Opens a transport with {@link Multiplexers} and binds a {@link Poller} on it. */
-    PollerFactory NATIVE = (config, options, listener) -> {
-        NativeTransport transport = Multiplexers.open(options);
-        // Poller.open owns the transport from here on, and closes it if it throws.
-        return ListenerPoller.of(Poller.open(config, transport, options.maxEvents(), listener));
-    };
+    /** The kernel's: {@link Multiplexers#open(TransportOptions)}. */
+    TransportFactory NATIVE = Multiplexers::open;
 
     /**
-     * Binds and listens synchronously.
+     * Opens the readiness queue and socket calls of one listener; the poller bound on it owns
+     * it from then on.
      *
      * @throws NativeTransportUnavailableException if the backend cannot run here
-     * @throws NativeIoException if a socket call fails (EADDRINUSE for a port clash)
      */
-    ListenerPoller open(PollerConfig config, TransportOptions options, PollerListener listener)
-            throws NativeIoException;
+    NativeTransport open(TransportOptions options);
 
     /**
      * The process's descriptor limit, read at each start; {@link DescriptorLimit#NONE} when it
@@ -44,7 +36,7 @@ interface PollerFactory {
             return Multiplexers.descriptorLimit();
         }
         catch (NativeIoException ex) {
-            LoggerFactory.getLogger(PollerFactory.class)
+            LoggerFactory.getLogger(TransportFactory.class)
                 .warn("Could not read the descriptor limit; kqlisten.reserved-descriptors is not enforced", ex);
             return DescriptorLimit.NONE;
         }

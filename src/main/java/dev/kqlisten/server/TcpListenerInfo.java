@@ -1,11 +1,11 @@
-package dev.kqlisten.boot;
+package dev.kqlisten.server;
 
 import java.net.InetSocketAddress;
 
 import dev.kqlisten.poller.PollerStats;
 
 /**
- * A running listener, as {@link PollerLifecycle#getListeners()} reports it.
+ * A running listener, as {@link KqlistenServer#getListeners()} reports it.
  *
  * @param name the listener's name
  * @param address the address actually bound, with the real port

@@ -1,10 +1,10 @@
-package dev.kqlisten.boot;
+package dev.kqlisten.server;
 
 import dev.kqlisten.poller.PollerObserver;
 import dev.kqlisten.poller.PollerStats;
 
 /**
- * Told by {@link PollerLifecycle} about every poller it starts, before the poller's thread
+ * Told by {@link KqlistenServer} about every poller it starts, before the poller's thread
  * runs; supplies the {@link PollerObserver} of that poller's loop. Implemented by metrics, so
  * that they see the live counters of each listener across restarts.
  */

@@ -1,16 +1,16 @@
-package dev.kqlisten.boot;
+package dev.kqlisten.server;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
 /** Formats socket addresses for log lines. */
-final class SocketAddresses {
+public final class SocketAddresses {
 
     private SocketAddresses() {
     }
 
     /** {@code 127.0.0.1:1815} or {@code [::1]:1815}, without the host name lookup of toString(). */
-    static String format(InetSocketAddress address) {
+    public static String format(InetSocketAddress address) {
         if (address.getAddress() == null) {
             return address.getHostString() + ":" + address.getPort();
         }
