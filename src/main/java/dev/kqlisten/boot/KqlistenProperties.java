@@ -20,7 +20,7 @@ import org.springframework.validation.Validator;
 import dev.kqlisten.nativeio.Backend;
 import dev.kqlisten.nativeio.HostOs;
 import dev.kqlisten.nativeio.HostPlatform;
-import dev.kqlisten.nativeio.KqueueAbi;
+import dev.kqlisten.nativeio.KQueueAbi;
 import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.NativeTransportUnavailableException;
 import dev.kqlisten.nativeio.TransportOptions;
@@ -78,7 +78,7 @@ public class KqlistenProperties implements Validator {
      */
     private int reservedDescriptors = DEFAULT_RESERVED_DESCRIPTORS;
 
-    private final Kqueue kqueue = new Kqueue();
+    private final KQueue kqueue = new KQueue();
 
     private final Logging logging = new Logging();
 
@@ -130,7 +130,7 @@ public class KqlistenProperties implements Validator {
         this.reservedDescriptors = reservedDescriptors;
     }
 
-    public Kqueue getKqueue() {
+    public KQueue getKqueue() {
         return this.kqueue;
     }
 
@@ -304,7 +304,7 @@ public class KqlistenProperties implements Validator {
     }
 
     /** Settings of the kqueue backend. */
-    public static class Kqueue {
+    public static class KQueue {
 
         /**
          * Name or path of the library exporting kqueue and kevent. Unset means the C library,
@@ -317,7 +317,7 @@ public class KqlistenProperties implements Validator {
          * dragonfly, or libkqueue (libkqueue 2.x on Linux). Unset means the host OS's; required
          * for kqueue on Linux. Checked against the library at start-up.
          */
-        private @Nullable KqueueAbi layout;
+        private @Nullable KQueueAbi layout;
 
         public @Nullable String getLibrary() {
             return this.library;
@@ -327,11 +327,11 @@ public class KqlistenProperties implements Validator {
             this.library = library;
         }
 
-        public @Nullable KqueueAbi getLayout() {
+        public @Nullable KQueueAbi getLayout() {
             return this.layout;
         }
 
-        public void setLayout(@Nullable KqueueAbi layout) {
+        public void setLayout(@Nullable KQueueAbi layout) {
             this.layout = layout;
         }
 

@@ -26,12 +26,12 @@ public enum HostOs {
     }
 
     /** The kqueue ABI native to this OS, or {@code null} for Linux, which has no kqueue. */
-    public KqueueAbi nativeKqueueAbi() {
+    public KQueueAbi nativeKQueueAbi() {
         return switch (this) {
-            case FREEBSD -> KqueueAbi.FREEBSD;
-            case DARWIN -> KqueueAbi.DARWIN;
-            case OPENBSD -> KqueueAbi.OPENBSD;
-            case DRAGONFLY -> KqueueAbi.DRAGONFLY;
+            case FREEBSD -> KQueueAbi.FREEBSD;
+            case DARWIN -> KQueueAbi.DARWIN;
+            case OPENBSD -> KQueueAbi.OPENBSD;
+            case DRAGONFLY -> KQueueAbi.DRAGONFLY;
             case LINUX -> null;
         };
     }

@@ -90,7 +90,7 @@ public final class Multiplexers {
                     : openKQueue(options, host);
             return new NativeTransport(multiplexer, sockets);
         }
-        catch (NativeTransportUnavailableException | KqueueAbiMismatchException ex) {
+        catch (NativeTransportUnavailableException | KQueueAbiMismatchException ex) {
             closeQuietly(sockets);
             throw ex;
         }
@@ -123,15 +123,15 @@ public final class Multiplexers {
     }
 
     private static Multiplexer openKQueue(TransportOptions options, HostPlatform host) throws NativeIoException {
-        KqueueAbi abi = (options.kqueueAbi() != null) ? options.kqueueAbi() : host.os().nativeKqueueAbi();
+        KQueueAbi abi = (options.kqueueAbi() != null) ? options.kqueueAbi() : host.os().nativeKQueueAbi();
         if (abi == null) {
             throw unavailable(Backend.KQUEUE, host,
                     host.os().displayName() + " has no kqueue; a kqueue-compatible library and its ABI must be named",
                     null);
         }
-        if (host.os() != HostOs.LINUX && abi != host.os().nativeKqueueAbi()) {
+        if (host.os() != HostOs.LINUX && abi != host.os().nativeKQueueAbi()) {
             throw unavailable(Backend.KQUEUE, host, "the kqueue ABI " + abi + " does not match the host OS "
-                    + host.os().displayName() + " (" + host.os().nativeKqueueAbi() + ")", null);
+                    + host.os().displayName() + " (" + host.os().nativeKQueueAbi() + ")", null);
         }
         if (host.os() == HostOs.LINUX && (options.kqueueLibrary() == null || options.kqueueLibrary().isBlank())) {
             throw unavailable(Backend.KQUEUE, host,
@@ -141,7 +141,7 @@ public final class Multiplexers {
         // Prove the layout on a scratch kqueue before the backend trusts it (docs/native-abi.md).
         // On a BSD no other layout could be configured; on Linux any could.
         KeventAbiCheck.verify(options.kqueueLibrary(), abi, options.kqueueAbi() != null, errnos,
-                (host.os() == HostOs.LINUX) ? EnumSet.allOf(KqueueAbi.class) : EnumSet.noneOf(KqueueAbi.class));
+                (host.os() == HostOs.LINUX) ? EnumSet.allOf(KQueueAbi.class) : EnumSet.noneOf(KQueueAbi.class));
         return new KQueueMultiplexer(abi, options.kqueueLibrary(), errnos, options.maxEvents());
     }
 

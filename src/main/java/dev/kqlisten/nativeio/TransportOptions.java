@@ -11,7 +11,7 @@ package dev.kqlisten.nativeio;
  * @param maxEvents the most events collected per wait
  * @param readBufferSize the size of the native read buffer, in bytes
  */
-public record TransportOptions(Backend backend, String kqueueLibrary, KqueueAbi kqueueAbi, int maxEvents,
+public record TransportOptions(Backend backend, String kqueueLibrary, KQueueAbi kqueueAbi, int maxEvents,
         int readBufferSize) {
 
     public TransportOptions {

@@ -24,7 +24,7 @@ import org.springframework.validation.FieldError;
 import dev.kqlisten.KqlistenApplication;
 import dev.kqlisten.nativeio.Backend;
 import dev.kqlisten.nativeio.HostOs;
-import dev.kqlisten.nativeio.KqueueAbi;
+import dev.kqlisten.nativeio.KQueueAbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -106,7 +106,7 @@ class KqlistenPropertiesTests {
                 KqlistenProperties properties = context.getBean(KqlistenProperties.class);
                 assertThat(properties.getBackend()).isEqualTo(Backend.KQUEUE);
                 assertThat(properties.getKqueue().getLibrary()).isEqualTo("libkqueue.so.0");
-                assertThat(properties.getKqueue().getLayout()).isEqualTo(KqueueAbi.FREEBSD);
+                assertThat(properties.getKqueue().getLayout()).isEqualTo(KQueueAbi.FREEBSD);
                 assertThat(properties.getMaxEvents()).isEqualTo(64);
             });
     }

@@ -49,7 +49,7 @@ class KQueueMultiplexerTests extends MultiplexerContractTests {
             }
             abort(message);
         }
-        return new TransportOptions(Backend.KQUEUE, library, KqueueAbi.valueOf(abi), maxEvents, 4096);
+        return new TransportOptions(Backend.KQUEUE, library, KQueueAbi.valueOf(abi), maxEvents, 4096);
     }
 
     @Override

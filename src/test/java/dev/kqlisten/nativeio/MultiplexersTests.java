@@ -46,7 +46,7 @@ class MultiplexersTests {
     @Test
     void kqueueOnLinuxNeedsALibrary() {
         assertThatExceptionOfType(NativeTransportUnavailableException.class)
-            .isThrownBy(() -> Multiplexers.open(options(Backend.KQUEUE, null, KqueueAbi.FREEBSD), LINUX))
+            .isThrownBy(() -> Multiplexers.open(options(Backend.KQUEUE, null, KQueueAbi.FREEBSD), LINUX))
             .withMessageContaining("a kqueue-compatible library must be named");
     }
 
@@ -55,7 +55,7 @@ class MultiplexersTests {
     void aMissingKqueueLibraryBecomesUnavailableWithItsCause() {
         assertThatExceptionOfType(NativeTransportUnavailableException.class)
             .isThrownBy(() -> Multiplexers
-                .open(options(Backend.KQUEUE, "/nonexistent/libkqueue-missing.so", KqueueAbi.FREEBSD), LINUX))
+                .open(options(Backend.KQUEUE, "/nonexistent/libkqueue-missing.so", KQueueAbi.FREEBSD), LINUX))
             .satisfies((ex) -> {
                 assertThat(ex.backend()).isEqualTo(Backend.KQUEUE);
                 assertThat(ex.getCause()).satisfiesAnyOf(MultiplexersTests::isLinkFailure,
@@ -69,7 +69,7 @@ class MultiplexersTests {
     @EnabledOnOs(OS.LINUX)
     void aLibraryWithoutKqueueSymbolsBecomesUnavailable() {
         assertThatExceptionOfType(NativeTransportUnavailableException.class)
-            .isThrownBy(() -> Multiplexers.open(options(Backend.KQUEUE, "c", KqueueAbi.FREEBSD), LINUX))
+            .isThrownBy(() -> Multiplexers.open(options(Backend.KQUEUE, "c", KQueueAbi.FREEBSD), LINUX))
             .satisfies((ex) -> assertThat(ex.getCause()).satisfiesAnyOf(MultiplexersTests::isLinkFailure,
                     MultiplexersTests::isAlreadyBoundToAnotherLibrary));
     }
@@ -93,7 +93,7 @@ class MultiplexersTests {
         }
     }
 
-    static TransportOptions options(Backend backend, String library, KqueueAbi abi) {
+    static TransportOptions options(Backend backend, String library, KQueueAbi abi) {
         return new TransportOptions(backend, library, abi, 16, 1024);
     }
 

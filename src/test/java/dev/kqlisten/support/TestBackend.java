@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.kqlisten.nativeio.Backend;
-import dev.kqlisten.nativeio.KqueueAbi;
+import dev.kqlisten.nativeio.KQueueAbi;
 import dev.kqlisten.nativeio.TransportOptions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Assumptions;
  * @param library the kqueue library path, or {@code null}
  * @param abi the kqueue ABI, or {@code null}
  */
-public record TestBackend(String name, Backend backend, String library, KqueueAbi abi) {
+public record TestBackend(String name, Backend backend, String library, KQueueAbi abi) {
 
     /** The backends this JVM tests, for {@code @MethodSource}. */
     public static List<TestBackend> all() {
@@ -51,7 +51,7 @@ public record TestBackend(String name, Backend backend, String library, KqueueAb
             return new TestBackend("kqueue", Backend.KQUEUE, null, null);
         }
         String library = System.getProperty("kqlisten.test.kqueue.library");
-        KqueueAbi abi = KqueueAbi.valueOf(System.getProperty("kqlisten.test.kqueue.abi", "FREEBSD"));
+        KQueueAbi abi = KQueueAbi.valueOf(System.getProperty("kqlisten.test.kqueue.abi", "FREEBSD"));
         return new TestBackend("kqueue-" + abi.name().toLowerCase(Locale.ROOT), Backend.KQUEUE, library, abi);
     }
 

@@ -5,7 +5,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 import dev.kqlisten.nativeio.Errno;
-import dev.kqlisten.nativeio.KqueueAbi;
+import dev.kqlisten.nativeio.KQueueAbi;
 import dev.kqlisten.nativeio.Multiplexer;
 import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.nativeio.ReadyEvents;
@@ -83,7 +83,7 @@ public final class KQueueMultiplexer implements Multiplexer {
      * @throws UnsatisfiedLinkError if the library or a symbol is missing
      * @throws IllegalStateException if kqueue was bound to another library in this JVM
      */
-    public KQueueMultiplexer(KqueueAbi abi, String library, ErrnoTable errnos, int maxEvents)
+    public KQueueMultiplexer(KQueueAbi abi, String library, ErrnoTable errnos, int maxEvents)
             throws NativeIoException {
         KQueueLibc.bind(library);
         this.layout = KeventLayout.of(abi);

@@ -12,8 +12,8 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
-import dev.kqlisten.nativeio.KqueueAbi;
-import dev.kqlisten.nativeio.KqueueAbiMismatchException;
+import dev.kqlisten.nativeio.KQueueAbi;
+import dev.kqlisten.nativeio.KQueueAbiMismatchException;
 import dev.kqlisten.nativeio.unix.ErrnoTable;
 import dev.kqlisten.nativeio.unix.PosixLibc;
 
@@ -69,11 +69,11 @@ public final class KeventAbiCheck {
      * @param errnos the errno numbering of the host, for the message
      * @param alternatives the layouts that could be configured instead: on a mismatch, those the
      * library passes with are named in the exception
-     * @throws KqueueAbiMismatchException if the library answers otherwise
+     * @throws KQueueAbiMismatchException if the library answers otherwise
      * @throws UnsatisfiedLinkError if the library or a symbol is missing
      */
-    public static void verify(String library, KqueueAbi abi, boolean configured, ErrnoTable errnos,
-            Collection<KqueueAbi> alternatives) {
+    public static void verify(String library, KQueueAbi abi, boolean configured, ErrnoTable errnos,
+            Collection<KQueueAbi> alternatives) {
         String key = abi + "\u0000" + library;
         if (passed.contains(key)) {
             return;
@@ -84,18 +84,18 @@ public final class KeventAbiCheck {
             passed.add(key);
             return;
         }
-        List<KqueueAbi> matching = new ArrayList<>();
-        for (KqueueAbi other : alternatives) {
+        List<KQueueAbi> matching = new ArrayList<>();
+        for (KQueueAbi other : alternatives) {
             if (other != abi && run(nativeLibrary, KeventLayout.of(other), errnos) == null) {
                 matching.add(other);
             }
         }
-        throw new KqueueAbiMismatchException((library != null) ? library : KQueueLibc.C_LIBRARY, abi, configured,
+        throw new KQueueAbiMismatchException((library != null) ? library : KQueueLibc.C_LIBRARY, abi, configured,
                 expected(KeventLayout.of(abi)), mismatch, matching);
     }
 
     /** Whether {@code abi} passes against {@code library}; for tests that try every pair. */
-    static boolean passes(String library, KqueueAbi abi, ErrnoTable errnos) {
+    static boolean passes(String library, KQueueAbi abi, ErrnoTable errnos) {
         return run(nativeLibrary(library), KeventLayout.of(abi), errnos) == null;
     }
 

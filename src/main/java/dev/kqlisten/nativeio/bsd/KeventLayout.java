@@ -1,9 +1,9 @@
 package dev.kqlisten.nativeio.bsd;
 
-import dev.kqlisten.nativeio.KqueueAbi;
+import dev.kqlisten.nativeio.KQueueAbi;
 
 /**
- * {@code struct kevent} size and the ABI-dependent kqueue properties of one {@link KqueueAbi}.
+ * {@code struct kevent} size and the ABI-dependent kqueue properties of one {@link KQueueAbi}.
  * <pre>
  * struct kevent {
  *     uintptr_t ident;     // 0   8
@@ -69,7 +69,7 @@ record KeventLayout(int size, int extWords, short evfiltUser, boolean closeRemov
     /** libkqueue 2.x: 32 bytes, no {@code ext[]}, FreeBSD numbers so EVFILT_USER -11; close keeps registrations (§11). */
     static final KeventLayout LIBKQUEUE = new KeventLayout(32, 0, (short) -11, false);
 
-    static KeventLayout of(KqueueAbi abi) {
+    static KeventLayout of(KQueueAbi abi) {
         return switch (abi) {
             case FREEBSD -> FREEBSD;
             case DARWIN -> DARWIN;

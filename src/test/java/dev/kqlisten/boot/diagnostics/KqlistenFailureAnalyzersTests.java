@@ -14,8 +14,8 @@ import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 
 import dev.kqlisten.nativeio.Backend;
 import dev.kqlisten.nativeio.Errno;
-import dev.kqlisten.nativeio.KqueueAbi;
-import dev.kqlisten.nativeio.KqueueAbiMismatchException;
+import dev.kqlisten.nativeio.KQueueAbi;
+import dev.kqlisten.nativeio.KQueueAbiMismatchException;
 import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.nativeio.NativeTransportUnavailableException;
 
@@ -132,9 +132,9 @@ class KqlistenFailureAnalyzersTests {
 
     @Test
     void kqueueAbiMismatchNamesLibraryLayoutBothSidesAndTheLayoutThatFits() {
-        KqueueAbiMismatchException failure = new KqueueAbiMismatchException("/usr/lib/libkqueue.so.0",
-                KqueueAbi.FREEBSD, true, "4 events", "change refused: {ident=0}", List.of(KqueueAbi.LIBKQUEUE));
-        FailureAnalysis analysis = new KqueueAbiMismatchFailureAnalyzer().analyze(wrapped(failure));
+        KQueueAbiMismatchException failure = new KQueueAbiMismatchException("/usr/lib/libkqueue.so.0",
+                KQueueAbi.FREEBSD, true, "4 events", "change refused: {ident=0}", List.of(KQueueAbi.LIBKQUEUE));
+        FailureAnalysis analysis = new KQueueAbiMismatchFailureAnalyzer().analyze(wrapped(failure));
         assertThat(analysis.getDescription()).isEqualTo("The kqueue library /usr/lib/libkqueue.so.0 does not speak the "
                 + "'freebsd' struct kevent layout (set by kqlisten.kqueue.layout). kqlisten checks the layout with one "
                 + "kevent call on a scratch kqueue before it binds a port; running with a wrong layout would lose "
@@ -146,9 +146,9 @@ class KqlistenFailureAnalyzersTests {
 
     @Test
     void kqueueAbiMismatchWithNoFittingLayoutPointsToTheSupportedProviders() {
-        KqueueAbiMismatchException failure = new KqueueAbiMismatchException("the C library", KqueueAbi.DARWIN, false,
+        KQueueAbiMismatchException failure = new KQueueAbiMismatchException("the C library", KQueueAbi.DARWIN, false,
                 "4 events", "kevent() failed", List.of());
-        FailureAnalysis analysis = new KqueueAbiMismatchFailureAnalyzer().analyze(wrapped(failure));
+        FailureAnalysis analysis = new KQueueAbiMismatchFailureAnalyzer().analyze(wrapped(failure));
         assertThat(analysis.getDescription()).contains("(detected from the operating system)");
         assertThat(analysis.getAction()).startsWith("The library passed the check with no known layout.")
             .contains("'kqlisten.kqueue.layout: libkqueue'");
@@ -163,7 +163,7 @@ class KqlistenFailureAnalyzersTests {
                     FailureHandler.handleMessage((message, ex) -> failed.add(message.get())));
         assertThat(analyzers).extracting((analyzer) -> analyzer.getClass().getSimpleName())
             .contains("TcpPortInUseFailureAnalyzer", "TcpBindFailureAnalyzer",
-                    "NativeTransportUnavailableFailureAnalyzer", "KqueueAbiMismatchFailureAnalyzer",
+                    "NativeTransportUnavailableFailureAnalyzer", "KQueueAbiMismatchFailureAnalyzer",
                     "UnknownKqlistenPropertyFailureAnalyzer", "IncompatibleEventMulticasterFailureAnalyzer",
                     "DescriptorReserveFailureAnalyzer");
         assertThat(failed).noneMatch((message) -> message.contains("dev.kqlisten"));

@@ -10,8 +10,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kqlisten.nativeio.KqueueAbi;
-import dev.kqlisten.nativeio.KqueueAbiMismatchException;
+import dev.kqlisten.nativeio.KQueueAbi;
+import dev.kqlisten.nativeio.KQueueAbiMismatchException;
 import dev.kqlisten.nativeio.linux.LinuxConstants;
 import dev.kqlisten.nativeio.unix.ErrnoTable;
 
@@ -35,20 +35,20 @@ class KeventAbiCheckTests {
 
     private static final ErrnoTable ERRNOS = LinuxConstants.SOCKETS.errnos();
 
-    private static final Set<KqueueAbi> ALL = EnumSet.allOf(KqueueAbi.class);
+    private static final Set<KQueueAbi> ALL = EnumSet.allOf(KQueueAbi.class);
 
     /** Build name (libkqcompat-NAME.so) and the layouts that describe it. */
     private static final List<Build> BUILDS = List.of(
-            new Build("freebsd", EnumSet.of(KqueueAbi.FREEBSD)),
-            new Build("darwin", EnumSet.of(KqueueAbi.DARWIN, KqueueAbi.OPENBSD)),
-            new Build("libkqueue", EnumSet.of(KqueueAbi.LIBKQUEUE)));
+            new Build("freebsd", EnumSet.of(KQueueAbi.FREEBSD)),
+            new Build("darwin", EnumSet.of(KQueueAbi.DARWIN, KQueueAbi.OPENBSD)),
+            new Build("libkqueue", EnumSet.of(KQueueAbi.LIBKQUEUE)));
 
     @Test
     void passesExactlyTheLayoutsOfEachBuild() {
         List<String> wrong = new ArrayList<>();
         for (Build build : BUILDS) {
             String library = library(build.name());
-            for (KqueueAbi abi : KqueueAbi.values()) {
+            for (KQueueAbi abi : KQueueAbi.values()) {
                 boolean expected = build.layouts().contains(abi);
                 if (KeventAbiCheck.passes(library, abi, ERRNOS) != expected) {
                     wrong.add(build.name() + " build with layout " + abi + ": expected "
@@ -62,16 +62,16 @@ class KeventAbiCheckTests {
     @Test
     void aMismatchNamesTheLayoutWhatCameBackAndTheLayoutThatFits() {
         String library = library("freebsd");
-        assertThatExceptionOfType(KqueueAbiMismatchException.class)
-            .isThrownBy(() -> KeventAbiCheck.verify(library, KqueueAbi.DARWIN, true, ERRNOS, ALL))
+        assertThatExceptionOfType(KQueueAbiMismatchException.class)
+            .isThrownBy(() -> KeventAbiCheck.verify(library, KQueueAbi.DARWIN, true, ERRNOS, ALL))
             .satisfies((ex) -> {
                 assertThat(ex.library()).isEqualTo(library);
-                assertThat(ex.layout()).isEqualTo(KqueueAbi.DARWIN);
+                assertThat(ex.layout()).isEqualTo(KQueueAbi.DARWIN);
                 assertThat(ex.configured()).isTrue();
                 assertThat(ex.expected()).startsWith("with the 32-byte struct kevent, EVFILT_USER -10, one kevent call "
                         + "with 7 changes returns 4 events");
                 assertThat(ex.actual()).isNotBlank();
-                assertThat(ex.matching()).containsExactly(KqueueAbi.FREEBSD);
+                assertThat(ex.matching()).containsExactly(KQueueAbi.FREEBSD);
                 assertThat(ex.getMessage()).contains("does not match the darwin layout (configured)");
             });
     }
@@ -80,17 +80,17 @@ class KeventAbiCheckTests {
     @Test
     void theFreeBsdLayoutOnALibkqueueStyleLibraryIsRefusedAndLibkqueueSuggested() {
         String library = library("libkqueue");
-        assertThatExceptionOfType(KqueueAbiMismatchException.class)
-            .isThrownBy(() -> KeventAbiCheck.verify(library, KqueueAbi.FREEBSD, true, ERRNOS, ALL))
-            .satisfies((ex) -> assertThat(ex.matching()).containsExactly(KqueueAbi.LIBKQUEUE));
+        assertThatExceptionOfType(KQueueAbiMismatchException.class)
+            .isThrownBy(() -> KeventAbiCheck.verify(library, KQueueAbi.FREEBSD, true, ERRNOS, ALL))
+            .satisfies((ex) -> assertThat(ex.matching()).containsExactly(KQueueAbi.LIBKQUEUE));
     }
 
     /** On a BSD host no other layout can be configured, so none is suggested. */
     @Test
     void withoutAlternativesNoLayoutIsSuggested() {
         String library = library("freebsd");
-        assertThatExceptionOfType(KqueueAbiMismatchException.class)
-            .isThrownBy(() -> KeventAbiCheck.verify(library, KqueueAbi.DARWIN, false, ERRNOS, Set.of()))
+        assertThatExceptionOfType(KQueueAbiMismatchException.class)
+            .isThrownBy(() -> KeventAbiCheck.verify(library, KQueueAbi.DARWIN, false, ERRNOS, Set.of()))
             .satisfies((ex) -> assertThat(ex.matching()).isEmpty());
     }
 
@@ -98,8 +98,8 @@ class KeventAbiCheckTests {
     void dragonFlyMatchesNoBuild() {
         for (Build build : BUILDS) {
             String library = library(build.name());
-            assertThatExceptionOfType(KqueueAbiMismatchException.class)
-                .isThrownBy(() -> KeventAbiCheck.verify(library, KqueueAbi.DRAGONFLY, false, ERRNOS, ALL))
+            assertThatExceptionOfType(KQueueAbiMismatchException.class)
+                .isThrownBy(() -> KeventAbiCheck.verify(library, KQueueAbi.DRAGONFLY, false, ERRNOS, ALL))
                 .satisfies((ex) -> {
                     assertThat(ex.configured()).isFalse();
                     assertThat(ex.matching()).containsExactlyInAnyOrderElementsOf(build.layouts());
@@ -122,7 +122,7 @@ class KeventAbiCheckTests {
         return path.toString();
     }
 
-    private record Build(String name, Set<KqueueAbi> layouts) {
+    private record Build(String name, Set<KQueueAbi> layouts) {
     }
 
 }

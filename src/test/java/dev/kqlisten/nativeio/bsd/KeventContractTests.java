@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.HostOs;
 import dev.kqlisten.nativeio.HostPlatform;
-import dev.kqlisten.nativeio.KqueueAbi;
+import dev.kqlisten.nativeio.KQueueAbi;
 import dev.kqlisten.nativeio.linux.LinuxConstants;
 import dev.kqlisten.nativeio.unix.ErrnoTable;
 import dev.kqlisten.nativeio.unix.PosixLibc;
@@ -63,11 +63,11 @@ class KeventContractTests {
 
     @BeforeEach
     void openQueue() {
-        KqueueAbi abi;
+        KQueueAbi abi;
         String library;
         if (HostPlatform.current().os() == HostOs.LINUX) {
             library = System.getProperty("kqlisten.test.kqueue.library");
-            abi = KqueueAbi.valueOf(System.getProperty("kqlisten.test.kqueue.abi", "FREEBSD"));
+            abi = KQueueAbi.valueOf(System.getProperty("kqlisten.test.kqueue.abi", "FREEBSD"));
             if (library == null || !Files.isRegularFile(Path.of(library))) {
                 String message = "KQUEUE CONTRACT TESTS SKIPPED: no kqueue-compatible library at " + library;
                 System.err.println("*** " + message + " ***");
@@ -77,7 +77,7 @@ class KeventContractTests {
         }
         else {
             library = null;
-            abi = HostPlatform.current().os().nativeKqueueAbi();
+            abi = HostPlatform.current().os().nativeKQueueAbi();
             this.errnos = BsdConstants.forOs(HostPlatform.current().os()).errnos();
         }
         KQueueLibc.bind(library);

@@ -4,7 +4,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
 import org.junit.jupiter.api.Test;
 
-import dev.kqlisten.nativeio.KqueueAbi;
+import dev.kqlisten.nativeio.KQueueAbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,25 +17,25 @@ class KeventLayoutTests {
 
     @Test
     void freeBsdEventsAre64BytesWithFourExtWords() {
-        assertThat(KeventLayout.of(KqueueAbi.FREEBSD)).isEqualTo(new KeventLayout(64, 4, (short) -11, true));
+        assertThat(KeventLayout.of(KQueueAbi.FREEBSD)).isEqualTo(new KeventLayout(64, 4, (short) -11, true));
     }
 
     @Test
     void darwinOpenBsdAndDragonFlyEventsAre32Bytes() {
-        assertThat(KeventLayout.of(KqueueAbi.DARWIN)).isEqualTo(new KeventLayout(32, 0, (short) -10, true));
-        assertThat(KeventLayout.of(KqueueAbi.OPENBSD)).isEqualTo(new KeventLayout(32, 0, (short) -10, true));
-        assertThat(KeventLayout.of(KqueueAbi.DRAGONFLY)).isEqualTo(new KeventLayout(32, 0, (short) -9, true));
+        assertThat(KeventLayout.of(KQueueAbi.DARWIN)).isEqualTo(new KeventLayout(32, 0, (short) -10, true));
+        assertThat(KeventLayout.of(KQueueAbi.OPENBSD)).isEqualTo(new KeventLayout(32, 0, (short) -10, true));
+        assertThat(KeventLayout.of(KQueueAbi.DRAGONFLY)).isEqualTo(new KeventLayout(32, 0, (short) -9, true));
     }
 
     /** libkqueue (docs/native-abi.md §11): 32 bytes with FreeBSD's numbers, and close(2) keeps registrations. */
     @Test
     void libkqueueEventsAre32BytesWithFreeBsdNumbersAndOutliveClose() {
-        assertThat(KeventLayout.of(KqueueAbi.LIBKQUEUE)).isEqualTo(new KeventLayout(32, 0, (short) -11, false));
+        assertThat(KeventLayout.of(KQueueAbi.LIBKQUEUE)).isEqualTo(new KeventLayout(32, 0, (short) -11, false));
     }
 
     @Test
     void everyLayoutFitsTheCheckSlack() {
-        for (KqueueAbi abi : KqueueAbi.values()) {
+        for (KQueueAbi abi : KQueueAbi.values()) {
             assertThat(KeventLayout.of(abi).size()).isLessThanOrEqualTo(KeventLayout.LARGEST_KNOWN_SIZE);
         }
     }

@@ -9,7 +9,7 @@ package dev.kqlisten.nativeio;
  * it was built for. Whichever it is, the backend proves it on a scratch kqueue before it binds
  * anything ({@code KeventAbiCheck}).
  */
-public enum KqueueAbi {
+public enum KQueueAbi {
 
     /** FreeBSD 12 and later: 64-byte {@code struct kevent} with {@code ext[4]}. */
     FREEBSD("freebsd"),
@@ -31,7 +31,7 @@ public enum KqueueAbi {
 
     private final String propertyValue;
 
-    KqueueAbi(String propertyValue) {
+    KQueueAbi(String propertyValue) {
         this.propertyValue = propertyValue;
     }
 

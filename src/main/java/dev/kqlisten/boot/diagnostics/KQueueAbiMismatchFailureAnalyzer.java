@@ -3,16 +3,16 @@ package dev.kqlisten.boot.diagnostics;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-import dev.kqlisten.nativeio.KqueueAbiMismatchException;
+import dev.kqlisten.nativeio.KQueueAbiMismatchException;
 
 /**
- * Explains a {@link KqueueAbiMismatchException}: which library, which layout (configured or
+ * Explains a {@link KQueueAbiMismatchException}: which library, which layout (configured or
  * detected), what the start-up check expected and what came back, and which property to set.
  */
-class KqueueAbiMismatchFailureAnalyzer extends AbstractFailureAnalyzer<KqueueAbiMismatchException> {
+class KQueueAbiMismatchFailureAnalyzer extends AbstractFailureAnalyzer<KQueueAbiMismatchException> {
 
     @Override
-    protected FailureAnalysis analyze(Throwable rootFailure, KqueueAbiMismatchException cause) {
+    protected FailureAnalysis analyze(Throwable rootFailure, KQueueAbiMismatchException cause) {
         String layout = cause.layout().propertyValue();
         String description = "The kqueue library " + cause.library() + " does not speak the '" + layout
                 + "' struct kevent layout (" + (cause.configured() ? "set by kqlisten.kqueue.layout"

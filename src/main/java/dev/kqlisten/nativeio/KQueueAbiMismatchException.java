@@ -9,13 +9,13 @@ import java.util.stream.Collectors;
  * what that layout predicts. Starting anyway would lose data without an error (changes and
  * events walked with the wrong stride, docs/native-abi.md), so nothing is bound.
  */
-public class KqueueAbiMismatchException extends RuntimeException {
+public class KQueueAbiMismatchException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
     private final String library;
 
-    private final KqueueAbi layout;
+    private final KQueueAbi layout;
 
     private final boolean configured;
 
@@ -23,7 +23,7 @@ public class KqueueAbiMismatchException extends RuntimeException {
 
     private final String actual;
 
-    private final List<KqueueAbi> matching;
+    private final List<KQueueAbi> matching;
 
     /**
      * @param library the library as named, or a description of the C library
@@ -33,8 +33,8 @@ public class KqueueAbiMismatchException extends RuntimeException {
      * @param actual what came back
      * @param matching the other layouts the same check passes with (may be empty)
      */
-    public KqueueAbiMismatchException(String library, KqueueAbi layout, boolean configured, String expected,
-            String actual, List<KqueueAbi> matching) {
+    public KQueueAbiMismatchException(String library, KQueueAbi layout, boolean configured, String expected,
+            String actual, List<KQueueAbi> matching) {
         super("The kqueue library " + library + " does not match the " + layout.propertyValue() + " layout ("
                 + (configured ? "configured" : "detected from the OS") + "): expected " + expected + "; got "
                 + actual);
@@ -50,7 +50,7 @@ public class KqueueAbiMismatchException extends RuntimeException {
         return this.library;
     }
 
-    public KqueueAbi layout() {
+    public KQueueAbi layout() {
         return this.layout;
     }
 
@@ -68,13 +68,13 @@ public class KqueueAbiMismatchException extends RuntimeException {
     }
 
     /** Other layouts the library passed the same check with. */
-    public List<KqueueAbi> matching() {
+    public List<KQueueAbi> matching() {
         return this.matching;
     }
 
     /** {@code "libkqueue"}, {@code "darwin, openbsd"}, or {@code ""}. */
     public String matchingValues() {
-        return this.matching.stream().map(KqueueAbi::propertyValue).collect(Collectors.joining(", "));
+        return this.matching.stream().map(KQueueAbi::propertyValue).collect(Collectors.joining(", "));
     }
 
 }

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
  * {@code darwin}, and the libkqueue-style library with {@code freebsd} (the 64-byte layout over
  * a 32-byte library). A child JVM each, so no kqueue natives of this JVM are involved.
  */
-class KqueueAbiMismatchIntegrationTests {
+class KQueueAbiMismatchIntegrationTests {
 
     @Test
     @Timeout(120)
