@@ -3,9 +3,10 @@ package dev.kqlisten.poller;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
 
 import dev.kqlisten.connection.RejectReason;
+import dev.kqlisten.nativeio.AcceptedPeer;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.Multiplexer;
 import dev.kqlisten.nativeio.NativeIoException;
@@ -48,6 +49,9 @@ final class Acceptor {
 
     /** Per-address counts, only when that limit is configured, so the default path pays nothing. */
     private final AddressCounts addressCounts;
+
+    /** Filled by each accept and handed to the poller; reused, so accepting allocates nothing. */
+    private final AcceptedPeer peer = new AcceptedPeer();
 
     private boolean listening = true;
 
@@ -105,21 +109,22 @@ final class Acceptor {
     }
 
     /**
-     * Accepts until EAGAIN, handing each new descriptor to {@code accepted}. Each accept first
+     * Accepts until EAGAIN, handing each new descriptor and its peer to {@code accepted}, which
+     * must not keep the cursor. Each accept first
      * takes a slot of the descriptor budget; the descriptor keeps it until the poller closes it
      * and calls {@link #descriptorClosed()}.
      */
-    void acceptAll(long now, IntConsumer accepted) {
+    void acceptAll(long now, Consumer<AcceptedPeer> accepted) {
         while (this.listening) {
             if (!this.budget.tryAcquire() && !retryAsWaiter()) {
                 pause(now, AcceptPauseReason.DESCRIPTOR_RESERVE, null);
                 return;
             }
-            int fd = this.sockets.accept(this.listenFd);
+            int fd = this.sockets.accept(this.listenFd, this.peer);
             if (fd >= 0) {
                 this.backoffNanos = 0;
                 this.exhausted = false;
-                accepted.accept(fd);
+                accepted.accept(this.peer);
                 continue;
             }
             this.budget.release();
@@ -127,7 +132,7 @@ final class Acceptor {
                 caughtUp(now);
                 return;
             }
-            Errno errno = this.sockets.errno(this.sockets.lastErrno());
+            Errno errno = this.sockets.errno(-fd);
             if (errno == Errno.ECONNABORTED || errno == Errno.EINTR) {
                 // The peer gave up while queued, or a signal: the next one may be fine.
                 continue;

@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import dev.kqlisten.connection.CloseReason;
@@ -22,6 +22,7 @@ import dev.kqlisten.connection.ConnectionRegistry;
 import dev.kqlisten.connection.ConnectionSnapshot;
 import dev.kqlisten.connection.ConnectionState;
 import dev.kqlisten.connection.RejectReason;
+import dev.kqlisten.nativeio.AcceptedPeer;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.Multiplexer;
 import dev.kqlisten.nativeio.NativeIoException;
@@ -109,7 +110,7 @@ public final class Poller implements Runnable {
     private final ReadPath reads;
 
     /** {@link #opened(int)} as the acceptor's callback, made once: a method reference per event allocates. */
-    private final IntConsumer onAccepted = this::opened;
+    private final Consumer<AcceptedPeer> onAccepted = this::opened;
 
     private boolean draining;
 
@@ -348,8 +349,9 @@ public final class Poller implements Runnable {
         }
     }
 
-    private void opened(int fd) {
-        InetSocketAddress remote = this.sockets.acceptedPeer();
+    private void opened(AcceptedPeer peer) {
+        int fd = peer.fd();
+        InetSocketAddress remote = peer.remoteAddress();
         RejectReason rejection = this.acceptor.admit(remote, this.connections.size());
         if (rejection != null) {
             this.sockets.close(fd);

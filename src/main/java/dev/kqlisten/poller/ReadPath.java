@@ -108,8 +108,8 @@ final class ReadPath {
         else if (n == 0) {
             this.ends.peerClosed(connection);
         }
-        else if (n == Sockets.FAILED) {
-            this.ends.failed(connection, this.sockets.lastErrno());
+        else if (n != Sockets.AGAIN) {
+            this.ends.failed(connection, -n);
         }
         return n;
     }

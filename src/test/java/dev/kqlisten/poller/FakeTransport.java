@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import dev.kqlisten.nativeio.AcceptedPeer;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.Multiplexer;
@@ -62,7 +63,9 @@ public final class FakeTransport {
 
     private final ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
 
-    private int lastErrno;
+    /** Every accepted peer is 127.0.0.1:50000. */
+    private final AcceptedPeer.Decoder loopbackPeer = (sockaddr, length) -> new InetSocketAddress(
+            InetAddress.getLoopbackAddress(), 50000);
 
     /** Where the poller asked to listen; loop-thread or opening thread. */
     ListenSpec listened;
@@ -235,22 +238,15 @@ public final class FakeTransport {
         }
 
         @Override
-        public int accept(int listenFd) {
+        public int accept(int listenFd, AcceptedPeer peer) {
             Integer fd = FakeTransport.this.pendingAccepts.poll();
-            if (fd == null) {
-                return AGAIN;
-            }
-            if (fd == FAILED) {
-                FakeTransport.this.lastErrno = EMFILE;
-                return FAILED;
+            if (fd == null || fd < 0) {
+                peer.clear();
+                return (fd == null) ? AGAIN : fd;
             }
             FakeTransport.this.openFds.add(fd);
+            peer.filled(fd, 0, FakeTransport.this.loopbackPeer);
             return fd;
-        }
-
-        @Override
-        public InetSocketAddress acceptedPeer() {
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), 50000);
         }
 
         @Override
@@ -262,9 +258,6 @@ public final class FakeTransport {
                 return AGAIN;
             }
             if (next instanceof Integer code) {
-                if (code == FAILED) {
-                    FakeTransport.this.lastErrno = ECONNRESET;
-                }
                 return code;
             }
             byte[] bytes = (byte[]) next;
@@ -282,11 +275,6 @@ public final class FakeTransport {
         public int close(int fd) {
             FakeTransport.this.openFds.remove(fd);
             return 0;
-        }
-
-        @Override
-        public int lastErrno() {
-            return FakeTransport.this.lastErrno;
         }
 
         @Override
@@ -313,7 +301,7 @@ public final class FakeTransport {
         this.batches.add(events);
     }
 
-    /** Queues read results for {@code fd}: byte arrays, 0 (EOF), {@link Sockets#AGAIN} or {@link Sockets#FAILED}. */
+    /** Queues read results for {@code fd}: byte arrays, 0 (EOF), {@link Sockets#AGAIN} or a negated errno. */
     public void reads(int fd, Object... results) {
         Deque<Object> queue = this.reads.computeIfAbsent(fd, (k) -> new ArrayDeque<>());
         for (Object result : results) {

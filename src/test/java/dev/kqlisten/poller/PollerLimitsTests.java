@@ -8,7 +8,6 @@ import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.RejectReason;
 import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.ReadyEvents;
-import dev.kqlisten.nativeio.Sockets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -81,7 +80,7 @@ class PollerLimitsTests {
     @Test
     void runningOutOfDescriptorsPausesAcceptingAndATimerResumesIt() throws Exception {
         Poller poller = open(PollerLimits.NONE);
-        accept(poller, Sockets.FAILED);
+        accept(poller, -FakeTransport.EMFILE);
         assertThat(poller.stats().acceptPaused()).isTrue();
         assertThat(this.fake.readableChanges).containsExactly(FakeTransport.LISTEN_FD + ":false");
         // Nothing happens before the back-off (10 ms) has passed.
@@ -94,7 +93,7 @@ class PollerLimitsTests {
         assertThat(this.fake.readableChanges).containsExactly(FakeTransport.LISTEN_FD + ":false",
                 FakeTransport.LISTEN_FD + ":true");
         // A second failure, before any accept succeeded, doubles the back-off and is the same episode.
-        accept(poller, Sockets.FAILED);
+        accept(poller, -FakeTransport.EMFILE);
         this.now += 10 * MS;
         poller.runOnce(-1);
         assertThat(poller.stats().acceptPaused()).isTrue();
@@ -103,14 +102,14 @@ class PollerLimitsTests {
         assertThat(poller.stats().acceptPaused()).isFalse();
         assertThat(poller.stats().acceptPauses()).isEqualTo(1);
         // After a successful accept, running out again is a new episode.
-        accept(poller, 10, Sockets.FAILED);
+        accept(poller, 10, -FakeTransport.EMFILE);
         assertThat(poller.stats().acceptPauses()).isEqualTo(2);
     }
 
     @Test
     void aClosingConnectionResumesAPausedAcceptWithoutWaitingForTheTimer() throws Exception {
         Poller poller = open(PollerLimits.NONE);
-        accept(poller, 10, Sockets.FAILED);
+        accept(poller, 10, -FakeTransport.EMFILE);
         assertThat(poller.stats().acceptPaused()).isTrue();
         this.fake.reads(10, 0);
         this.fake.batch(event(this.listener.opened.get(0).id(), R));

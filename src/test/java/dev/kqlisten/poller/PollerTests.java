@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.ReadyEvents;
+import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.Sockets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -174,9 +175,22 @@ class PollerTests {
     @Test
     void failedReadClosesWithTheErrno() throws Exception {
         long id = acceptOne(10);
-        this.fake.reads(10, Sockets.FAILED);
+        this.fake.reads(10, -FakeTransport.ECONNRESET);
         this.fake.batch(event(id, R, -1, 0));
         this.poller.runOnce(-1);
+        assertThat(this.listener.events).endsWith("closed:" + id + ":RESET:ECONNRESET");
+    }
+
+    @Test
+    void aFailedReadAfterAFailedAcceptReportsItsOwnErrno() throws Exception {
+        // Each call returns its own errno. Were it kept between calls, the read's failure would
+        // be named after the accept's EMFILE (an ERROR close), not its own reset.
+        long id = acceptOne(10);
+        this.fake.pendingAccepts.add(-FakeTransport.EMFILE);
+        this.fake.reads(10, -FakeTransport.ECONNRESET);
+        this.fake.batch(event(Poller.LISTENER_ID, R, 1, 0), event(id, R, -1, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.poller.stats().acceptErrors(Errno.EMFILE)).isEqualTo(1);
         assertThat(this.listener.events).endsWith("closed:" + id + ":RESET:ECONNRESET");
     }
 
@@ -191,7 +205,7 @@ class PollerTests {
     @Test
     void eventsForAConnectionClosedEarlierInTheBatchAreDropped() throws Exception {
         long id = acceptOne(10);
-        this.fake.reads(10, Sockets.FAILED, bytes("late"));
+        this.fake.reads(10, -FakeTransport.ECONNRESET, bytes("late"));
         this.fake.batch(event(id, R, -1, 0), event(id, R, -1, 0));
         this.poller.runOnce(-1);
         assertThat(this.listener.events).containsExactly("opened:" + id, "closed:" + id + ":RESET:ECONNRESET");

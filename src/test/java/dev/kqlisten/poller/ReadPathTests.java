@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.kqlisten.connection.Connection;
 import dev.kqlisten.connection.ConnectionInfo;
-import dev.kqlisten.nativeio.Sockets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,7 +76,7 @@ class ReadPathTests {
 
     @Test
     void aPendingErrorIsReportedAfterEveryReadableByte() {
-        this.fake.reads(FD, bytes("last"), bytes("words"), Sockets.FAILED);
+        this.fake.reads(FD, bytes("last"), bytes("words"), -FakeTransport.ECONNRESET);
         this.reads.ready(this.connection, FakeTransport.ECONNRESET, 9, true, 1);
         assertThat(this.listener.events).containsExactly("read:1:last", "read:1:words");
         assertThat(this.ends).containsExactly("failed:" + FakeTransport.ECONNRESET);

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 
+import dev.kqlisten.nativeio.AcceptedPeer;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.NativeIoException;
@@ -27,7 +28,7 @@ public abstract class PosixSockets implements Sockets {
 
     private final SockaddrCodec codec;
 
-    /** Peer address of the last accept; decoded lazily by {@link #acceptedPeer()}. */
+    /** accept's address buffer; copied into the caller's {@link AcceptedPeer} right after the call. */
     private final Memory acceptAddress = new Memory(SockaddrCodec.CAPACITY);
 
     private final Memory acceptLength = new Memory(4);
@@ -43,6 +44,8 @@ public abstract class PosixSockets implements Sockets {
 
     private final Memory nameLength = new Memory(4);
 
+    private final byte[] nameBytes = new byte[SockaddrCodec.CAPACITY];
+
     private final Memory readMemory;
 
     private final ByteBuffer readBuffer;
@@ -50,8 +53,6 @@ public abstract class PosixSockets implements Sockets {
     private final int readCapacity;
 
     private final int eagain;
-
-    private int lastErrno;
 
     protected PosixSockets(SocketAbi abi, int readBufferSize) {
         this.abi = abi;
@@ -108,19 +109,23 @@ public abstract class PosixSockets implements Sockets {
     public InetSocketAddress localAddress(int fd) throws NativeIoException {
         this.nameLength.setInt(0, SockaddrCodec.CAPACITY);
         check(PosixLibc.getsockname(fd, this.nameAddress, this.nameLength), "getsockname");
-        return this.codec.decode(this.nameAddress);
+        int length = Math.min(this.nameLength.getInt(0), SockaddrCodec.CAPACITY);
+        this.nameAddress.read(0, this.nameBytes, 0, length);
+        return this.codec.decode(this.nameBytes, length);
     }
 
     @Override
-    public int accept(int listenFd) {
+    public int accept(int listenFd, AcceptedPeer peer) {
         this.acceptLength.setInt(0, SockaddrCodec.CAPACITY);
         int fd = acceptSocket(listenFd, this.acceptAddress, this.acceptLength);
-        return (fd >= 0) ? fd : failure(-fd);
-    }
-
-    @Override
-    public InetSocketAddress acceptedPeer() {
-        return this.codec.decode(this.acceptAddress);
+        if (fd < 0) {
+            peer.clear();
+            return failure(-fd);
+        }
+        int length = Math.min(this.acceptLength.getInt(0), SockaddrCodec.CAPACITY);
+        this.acceptAddress.read(0, peer.sockaddr(), 0, length);
+        peer.filled(fd, length, this.codec);
+        return fd;
     }
 
     /**
@@ -145,12 +150,7 @@ public abstract class PosixSockets implements Sockets {
     /** close(2). Not retried on EINTR: the descriptor is released either way on Linux and the BSDs. */
     @Override
     public int close(int fd) {
-        return (PosixLibc.close(fd) == 0) ? 0 : failure(Native.getLastError());
-    }
-
-    @Override
-    public int lastErrno() {
-        return this.lastErrno;
+        return (PosixLibc.close(fd) == 0) ? 0 : -Native.getLastError();
     }
 
     @Override
@@ -184,12 +184,9 @@ public abstract class PosixSockets implements Sockets {
         return new NativeIoException(syscall, errno, errno(errno));
     }
 
+    /** {@link #AGAIN} for EAGAIN, else the negated errno. */
     private int failure(int errno) {
-        if (errno == this.eagain) {
-            return AGAIN;
-        }
-        this.lastErrno = errno;
-        return FAILED;
+        return (errno == this.eagain) ? AGAIN : -errno;
     }
 
 }

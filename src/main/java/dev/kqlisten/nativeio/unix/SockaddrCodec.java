@@ -1,14 +1,21 @@
 package dev.kqlisten.nativeio.unix;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
 import com.sun.jna.Pointer;
 
+import dev.kqlisten.nativeio.AcceptedPeer;
+
 /**
- * Writes and reads {@code sockaddr_in} / {@code sockaddr_in6} in a native buffer.
+ * Writes {@code sockaddr_in} / {@code sockaddr_in6} into a native buffer and reads them from the
+ * bytes copied out of one.
  * <pre>
  * struct sockaddr_in {            // 16 bytes
  *     uint8_t  sin_len;           // 0  BSD only (= 16)
@@ -28,13 +35,21 @@ import com.sun.jna.Pointer;
  * </pre>
  * Source: docs/native-abi.md §4.1. Writing the Linux form on a BSD yields family 0 there.
  */
-public final class SockaddrCodec {
+public final class SockaddrCodec implements AcceptedPeer.Decoder {
+
+    /** Reads a native-endian {@code uint16} ({@code sa_family_t} on Linux) from a byte array. */
+    private static final VarHandle NATIVE_SHORT = MethodHandles.byteArrayViewVarHandle(short[].class,
+            ByteOrder.nativeOrder());
+
+    /** Reads a native-endian {@code uint32} ({@code sin6_scope_id}) from a byte array. */
+    private static final VarHandle NATIVE_INT = MethodHandles.byteArrayViewVarHandle(int[].class,
+            ByteOrder.nativeOrder());
 
     /**
      * Buffer size for addresses. The largest a TCP/IP call returns is {@code sockaddr_in6}
      * (28 bytes, §4.1); the margin costs nothing, and the kernel truncates to the length passed.
      */
-    public static final int CAPACITY = 128;
+    public static final int CAPACITY = AcceptedPeer.SOCKADDR_CAPACITY;
 
     static final int SOCKADDR_IN_SIZE = 16;
 
@@ -76,19 +91,20 @@ public final class SockaddrCodec {
     }
 
     /**
-     * Decodes the address at {@code p}; {@code null} for a family other than IPv4/IPv6. An
-     * IPv4-mapped IPv6 address comes back as the IPv4 address.
+     * Decodes the address in {@code sockaddr} (bytes copied from the kernel's buffer); {@code null}
+     * for a family other than IPv4/IPv6. An IPv4-mapped IPv6 address comes back as the IPv4 address.
      */
-    public InetSocketAddress decode(Pointer p) {
-        int family = this.hasLength ? (p.getByte(1) & 0xFF) : (p.getShort(0) & 0xFFFF);
-        int port = ((p.getByte(2) & 0xFF) << 8) | (p.getByte(3) & 0xFF);
+    @Override
+    public InetSocketAddress decode(byte[] sockaddr, int length) {
+        int family = this.hasLength ? (sockaddr[1] & 0xFF) : ((short) NATIVE_SHORT.get(sockaddr, 0) & 0xFFFF);
+        int port = ((sockaddr[2] & 0xFF) << 8) | (sockaddr[3] & 0xFF);
         try {
             if (family == SocketAbi.AF_INET) {
-                return new InetSocketAddress(InetAddress.getByAddress(p.getByteArray(4, 4)), port);
+                return new InetSocketAddress(InetAddress.getByAddress(Arrays.copyOfRange(sockaddr, 4, 8)), port);
             }
             if (family == this.afInet6) {
-                byte[] bytes = p.getByteArray(8, 16);
-                int scope = p.getInt(24);
+                byte[] bytes = Arrays.copyOfRange(sockaddr, 8, 24);
+                int scope = (int) NATIVE_INT.get(sockaddr, 24);
                 InetAddress address = (scope != 0) ? Inet6Address.getByAddress(null, bytes, scope)
                         : InetAddress.getByAddress(bytes);
                 return new InetSocketAddress(address, port);
