@@ -15,8 +15,10 @@ public final class ReadyEvents {
 
     /**
      * An error is pending: a failed registration (kqueue {@code EV_ERROR}, errno in
-     * {@link #error(int)}) or a socket error (epoll {@code EPOLLERR}; kqueue {@code EV_EOF}
-     * with a non-zero {@code fflags}).
+     * {@link #error(int)}) or a socket error (kqueue {@code EV_EOF} with a non-zero
+     * {@code fflags}, errno in {@link #error(int)}; epoll {@code EPOLLERR}, whose event carries no
+     * errno: {@link #error(int)} is 0 and the error waits on the socket for
+     * {@link Sockets#pendingError(int)}).
      */
     public static final int ERROR = 1 << 2;
 
@@ -74,7 +76,10 @@ public final class ReadyEvents {
         return this.available[i];
     }
 
-    /** Raw errno of a pending error, 0 if none. Decode with {@link Sockets#errno(int)}. */
+    /**
+     * Raw errno of a pending error; 0 if none, or if the backend left it on the socket (see
+     * {@link #ERROR}). Decode with {@link Sockets#errno(int)}.
+     */
     public int error(int i) {
         return this.errors[i];
     }

@@ -50,6 +50,14 @@ public interface Sockets extends AutoCloseable {
      */
     int read(int fd, int maxBytes);
 
+    /**
+     * The error pending on a socket, read and cleared with {@code getsockopt(SO_ERROR)}: for an
+     * {@link ReadyEvents#ERROR} event whose backend does not carry the errno (epoll).
+     *
+     * @return the pending errno, 0 if none; if getsockopt itself fails, its errno
+     */
+    int pendingError(int fd);
+
     /** The native buffer {@link #read} fills; its capacity is the largest read allowed. */
     ByteBuffer readBuffer();
 

@@ -317,8 +317,8 @@ public final class Poller implements Runnable {
                 Connection connection = this.connections.get(id);
                 if (connection != null) {
                     // null: closed earlier in this batch; its late events are dropped.
-                    this.reads.ready(connection, this.ready.error(i), this.ready.available(i), this.ready.isEof(i),
-                            this.iterationNanos);
+                    this.reads.ready(connection, this.ready.isError(i), this.ready.error(i), this.ready.available(i),
+                            this.ready.isEof(i), this.iterationNanos);
                 }
             }
         }

@@ -60,12 +60,18 @@ final class ReadPath {
     /**
      * One readiness report for an open connection.
      *
-     * @param error the pending socket error (raw errno), or 0
+     * @param failed whether the event reports an error
+     * @param error its raw errno, or 0 where the backend left it on the socket (epoll): then it
+     * is collected with {@link Sockets#pendingError(int)}, and if none is pending the event is
+     * read like any other
      * @param available the bytes the kernel reports readable, or -1 when it does not say (epoll)
      * @param eof whether the peer has shut down its sending side
      * @param nowNanos the time of the report, recorded as the connection's last read
      */
-    void ready(Connection connection, int error, long available, boolean eof, long nowNanos) {
+    void ready(Connection connection, boolean failed, int error, long available, boolean eof, long nowNanos) {
+        if (failed && error == 0) {
+            error = this.sockets.pendingError(connection.fd());
+        }
         if (error != 0) {
             // A pending socket error (reset, timeout) or a failed registration. Deliver what
             // is still readable first, then close with the error as the reason.
@@ -89,8 +95,9 @@ final class ReadPath {
 
     /**
      * Delivers whatever is still readable before an error closes the connection. A read of 0
-     * here is not an orderly EOF: once the pending error has been collected (epoll reads and
-     * thereby clears SO_ERROR), the kernel reports end of stream for a reset connection too.
+     * here is not an orderly EOF: once the pending error has been collected (on epoll,
+     * {@link Sockets#pendingError} reads and thereby clears SO_ERROR), the kernel reports end of
+     * stream for a reset connection too.
      */
     private void drain(Connection connection, long nowNanos) {
         int n;

@@ -51,6 +51,9 @@ public final class FakeTransport {
 
     final List<Integer> readSizes = new ArrayList<>();
 
+    /** SO_ERROR per fd, taken (and cleared) by {@link Sockets#pendingError(int)}. */
+    final Map<Integer, Integer> pendingErrors = new HashMap<>();
+
     final List<Integer> forgotten = new ArrayList<>();
 
     final List<String> readableChanges = new ArrayList<>();
@@ -264,6 +267,12 @@ public final class FakeTransport {
             int n = Math.min(bytes.length, maxBytes);
             FakeTransport.this.buffer.put(0, bytes, 0, n);
             return n;
+        }
+
+        @Override
+        public int pendingError(int fd) {
+            Integer error = FakeTransport.this.pendingErrors.remove(fd);
+            return (error != null) ? error : 0;
         }
 
         @Override

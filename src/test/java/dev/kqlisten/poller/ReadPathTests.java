@@ -50,13 +50,13 @@ class ReadPathTests {
     @Test
     void kqueueReadsWhatIsReportedAndEndsAfterTheLastPendingByte() {
         this.fake.reads(FD, bytes("abc"), bytes("0123456789abcdef"), bytes("z"));
-        this.reads.ready(this.connection, 0, 3, true, 1);
+        this.reads.ready(this.connection, false, 0, 3, true, 1);
         assertThat(this.ends).containsExactly("eof");
         this.ends.clear();
         // More pending than one buffer: no EOF until the rest is read.
-        this.reads.ready(this.connection, 0, 17, true, 2);
+        this.reads.ready(this.connection, false, 0, 17, true, 2);
         assertThat(this.ends).isEmpty();
-        this.reads.ready(this.connection, 0, 1, true, 3);
+        this.reads.ready(this.connection, false, 0, 1, true, 3);
         assertThat(this.ends).containsExactly("eof");
         assertThat(this.fake.readSizes).containsExactly(3, 16, 1);
         assertThat(this.stats.bytesRead()).isEqualTo(20);
@@ -66,9 +66,9 @@ class ReadPathTests {
     @Test
     void epollTakesAShortReadAfterRdhupAsTheEndAndAFullOneAsMoreToCome() {
         this.fake.reads(FD, bytes("0123456789abcdef"), bytes("tail"));
-        this.reads.ready(this.connection, 0, -1, true, 1);
+        this.reads.ready(this.connection, false, 0, -1, true, 1);
         assertThat(this.ends).isEmpty();
-        this.reads.ready(this.connection, 0, -1, true, 2);
+        this.reads.ready(this.connection, false, 0, -1, true, 2);
         assertThat(this.ends).containsExactly("eof");
         assertThat(this.fake.readSizes).containsExactly(16, 16);
         assertThat(this.listener.events).containsExactly("read:1:0123456789abcdef", "read:1:tail");
@@ -77,9 +77,29 @@ class ReadPathTests {
     @Test
     void aPendingErrorIsReportedAfterEveryReadableByte() {
         this.fake.reads(FD, bytes("last"), bytes("words"), -FakeTransport.ECONNRESET);
-        this.reads.ready(this.connection, FakeTransport.ECONNRESET, 9, true, 1);
+        this.reads.ready(this.connection, true, FakeTransport.ECONNRESET, 9, true, 1);
         assertThat(this.listener.events).containsExactly("read:1:last", "read:1:words");
         assertThat(this.ends).containsExactly("failed:" + FakeTransport.ECONNRESET);
+    }
+
+    @Test
+    void anErrorLeftOnTheSocketIsCollectedBeforeTheRemainingBytes() {
+        // epoll: EPOLLERR carries no errno. SO_ERROR is read (and cleared) first, so the reads
+        // that follow end in 0, which must not turn the reset into an orderly EOF.
+        this.fake.pendingErrors.put(FD, FakeTransport.ECONNRESET);
+        this.fake.reads(FD, bytes("last"), 0);
+        this.reads.ready(this.connection, true, 0, -1, true, 1);
+        assertThat(this.listener.events).containsExactly("read:1:last");
+        assertThat(this.ends).containsExactly("failed:" + FakeTransport.ECONNRESET);
+        assertThat(this.fake.pendingErrors).isEmpty();
+    }
+
+    @Test
+    void anErrorEventWithNoErrorLeftOnTheSocketIsReadLikeAnyOther() {
+        this.fake.reads(FD, bytes("abc"));
+        this.reads.ready(this.connection, true, 0, -1, false, 1);
+        assertThat(this.listener.events).containsExactly("read:1:abc");
+        assertThat(this.ends).isEmpty();
     }
 
     private static byte[] bytes(String s) {

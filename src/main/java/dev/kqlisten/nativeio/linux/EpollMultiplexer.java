@@ -60,13 +60,6 @@ public final class EpollMultiplexer implements Multiplexer {
     /** The value 1 that {@link #wakeup()} writes; never modified after construction. */
     private final Memory wakeValue = new Memory(8);
 
-    /** getsockopt(SO_ERROR) value and length; poller thread. */
-    private final Memory soError = new Memory(8);
-
-    private final Pointer soErrorLength = this.soError.share(4);
-
-    private final EpollRegistrations registrations = new EpollRegistrations();
-
     /**
      * Set by {@link #close()} on the poller thread, read by {@link #wakeup()} on any thread. The
      * check narrows, but cannot close, the window in which a late wake-up reaches a descriptor
@@ -115,7 +108,6 @@ public final class EpollMultiplexer implements Multiplexer {
             throw new IllegalArgumentException("id must not be negative, was " + id);
         }
         control(LinuxConstants.EPOLL_CTL_ADD, fd, READ_INTEREST, id);
-        this.registrations.put(fd, id);
     }
 
     @Override
@@ -126,7 +118,6 @@ public final class EpollMultiplexer implements Multiplexer {
     /** Nothing is queued with epoll; close(2) removes the registration (unless the fd was dup'ed). */
     @Override
     public void forget(int fd) {
-        this.registrations.removeFd(fd);
     }
 
     @Override
@@ -156,15 +147,14 @@ public final class EpollMultiplexer implements Multiplexer {
                 continue;
             }
             int flags = ReadyEvents.READABLE;
-            int error = 0;
             if ((bits & EOF_EVENTS) != 0) {
                 flags |= ReadyEvents.EOF;
             }
             if ((bits & LinuxConstants.EPOLLERR) != 0) {
+                // The event carries no errno; the poller, which knows the descriptor, collects it (SO_ERROR).
                 flags |= ReadyEvents.ERROR;
-                error = socketError(id);
             }
-            ready.add(id, flags, -1, error);
+            ready.add(id, flags, -1, 0);
         }
         return ready.size();
     }
@@ -194,25 +184,7 @@ public final class EpollMultiplexer implements Multiplexer {
         this.events.close();
         this.control.close();
         this.wakeDrain.close();
-        this.soError.close();
         // wakeValue stays allocated: a late wakeup() from another thread may still read it.
-    }
-
-    /**
-     * The pending error of the socket registered as {@code id}, read and cleared with
-     * getsockopt(SO_ERROR); the read that follows then sees EOF rather than the error.
-     */
-    private int socketError(long id) {
-        int fd = this.registrations.fdOf(id);
-        if (fd < 0) {
-            return 0;
-        }
-        this.soErrorLength.setInt(0, 4);
-        if (PosixLibc.getsockopt(fd, LinuxConstants.SOCKETS.solSocket(), LinuxConstants.SOCKETS.soError(),
-                this.soError, this.soErrorLength) < 0) {
-            return Native.getLastError();
-        }
-        return this.soError.getInt(0);
     }
 
     private void control(int op, int fd, int interest, long id) throws NativeIoException {

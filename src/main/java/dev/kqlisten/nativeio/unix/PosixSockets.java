@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 
 import dev.kqlisten.nativeio.AcceptedPeer;
 import dev.kqlisten.nativeio.Errno;
@@ -43,6 +44,11 @@ public abstract class PosixSockets implements Sockets {
     private final Memory nameAddress = new Memory(SockaddrCodec.CAPACITY);
 
     private final Memory nameLength = new Memory(4);
+
+    /** getsockopt(SO_ERROR)'s value and length. */
+    private final Memory soError = new Memory(8);
+
+    private final Pointer soErrorLength = this.soError.share(4);
 
     private final byte[] nameBytes = new byte[SockaddrCodec.CAPACITY];
 
@@ -143,6 +149,15 @@ public abstract class PosixSockets implements Sockets {
     }
 
     @Override
+    public int pendingError(int fd) {
+        this.soErrorLength.setInt(0, 4);
+        if (PosixLibc.getsockopt(fd, this.abi.solSocket(), this.abi.soError(), this.soError, this.soErrorLength) < 0) {
+            return Native.getLastError();
+        }
+        return this.soError.getInt(0);
+    }
+
+    @Override
     public ByteBuffer readBuffer() {
         return this.readBuffer;
     }
@@ -165,6 +180,7 @@ public abstract class PosixSockets implements Sockets {
         this.intValue.close();
         this.nameAddress.close();
         this.nameLength.close();
+        this.soError.close();
         this.readMemory.close();
     }
 
