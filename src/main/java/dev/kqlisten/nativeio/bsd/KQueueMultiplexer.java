@@ -12,6 +12,7 @@ import dev.kqlisten.nativeio.ReadyEvents;
 import dev.kqlisten.nativeio.unix.ErrnoTable;
 import dev.kqlisten.nativeio.unix.PosixLibc;
 import dev.kqlisten.nativeio.unix.SocketAbi;
+import dev.kqlisten.nativeio.unix.WakeupGuard;
 
 /**
  * {@link Multiplexer} over kqueue(2), woken by an {@code EVFILT_USER} event.
@@ -31,7 +32,8 @@ import dev.kqlisten.nativeio.unix.SocketAbi;
  * are reported like any others.
  * <p>
  * Threading: everything belongs to the poller thread except {@link #wakeup()}, which only reads
- * {@link #kq} and the never-modified {@link #wakeChange}.
+ * {@link #kq} and the never-modified {@link #wakeChange}, behind the {@link WakeupGuard} that
+ * orders it against {@link #close()}.
  */
 public final class KQueueMultiplexer implements Multiplexer {
 
@@ -58,20 +60,11 @@ public final class KQueueMultiplexer implements Multiplexer {
     private final KeventArray wakeChange;
 
     /** {@code struct timespec { int64 tv_sec; long tv_nsec; }}, 16 bytes on every OS (§1.7); poller thread. */
-    private final Memory timeout = new Memory(16);
+    private final Memory timeout;
 
-    private final Memory zeroTimeout = new Memory(16);
+    private final Memory zeroTimeout;
 
-    /**
-     * Set by {@link #close()} on the poller thread, read by {@link #wakeup()} on any thread. The
-     * check narrows, but cannot close, the window in which a late wake-up reaches a descriptor
-     * number that was closed and reused; callers must stop waking before they close (the poller
-     * does: it closes the multiplexer last, on its own thread, after shutdown was requested).
-     */
-    private volatile boolean closed;
-
-    /** Orders {@link #wakeup()} against {@link #close()}; wake-ups are rare (the poller coalesces them). */
-    private final Object wakeLock = new Object();
+    private final WakeupGuard wakeups = new WakeupGuard(this::triggerWakeChange);
 
     /**
      * Creates the queue and registers the wake-up.
@@ -88,35 +81,60 @@ public final class KQueueMultiplexer implements Multiplexer {
         KQueueLibc.bind(library);
         this.layout = KeventLayout.of(abi);
         this.errnos = errnos;
-        this.zeroTimeout.clear();
-        this.changes = new KeventArray(this.layout, Math.max(maxEvents, MIN_CHANGES));
-        this.events = new KeventArray(this.layout, maxEvents);
-        this.wakeChange = new KeventArray(this.layout, 1);
-        this.deleteChange = new KeventArray(this.layout, 1);
-        this.kq = KQueueLibc.kqueue();
-        if (this.kq < 0) {
-            int errno = Native.getLastError();
-            freeMemory();
-            throw failure("kqueue", errno);
+        int kq = -1;
+        KeventArray changes = null;
+        KeventArray events = null;
+        KeventArray wakeChange = null;
+        KeventArray deleteChange = null;
+        Memory timeout = null;
+        Memory zeroTimeout = null;
+        boolean success = false;
+        try {
+            changes = new KeventArray(this.layout, Math.max(maxEvents, MIN_CHANGES));
+            events = new KeventArray(this.layout, maxEvents);
+            wakeChange = new KeventArray(this.layout, 1);
+            deleteChange = new KeventArray(this.layout, 1);
+            timeout = new Memory(16);
+            zeroTimeout = new Memory(16);
+            zeroTimeout.clear();
+            kq = KQueueLibc.kqueue();
+            if (kq < 0) {
+                throw failure("kqueue", Native.getLastError());
+            }
+            // A BSD kqueue is not inherited by fork(2) (§2), but kqueue() sets no close-on-exec and a
+            // compatibility library's descriptor (an epoll fd on Linux) would be inherited; one fcntl.
+            if (BsdVariadic.INSTANCE.fcntl(kq, SocketAbi.F_SETFD, SocketAbi.FD_CLOEXEC) < 0) {
+                throw failure("fcntl", Native.getLastError());
+            }
+            wakeChange.set(0, 0, this.layout.evfiltUser(), (short) (KQueueLibc.EV_ADD | KQueueLibc.EV_ENABLE
+                    | KQueueLibc.EV_CLEAR), KQueueLibc.NOTE_FFNOP, 0, 0);
+            if (KQueueLibc.kevent(kq, wakeChange.pointer(), 1, null, 0, null) < 0) {
+                throw failure("kevent", Native.getLastError());
+            }
+            wakeChange.set(0, 0, this.layout.evfiltUser(), (short) 0, KQueueLibc.NOTE_TRIGGER
+                    | KQueueLibc.NOTE_FFNOP, 0, 0);
+            success = true;
         }
-        // A BSD kqueue is not inherited by fork(2) (§2), but kqueue() sets no close-on-exec and a
-        // compatibility library's descriptor (an epoll fd on Linux) would be inherited; one fcntl.
-        if (BsdVariadic.INSTANCE.fcntl(this.kq, SocketAbi.F_SETFD, SocketAbi.FD_CLOEXEC) < 0) {
-            int errno = Native.getLastError();
-            PosixLibc.close(this.kq);
-            freeMemory();
-            throw failure("fcntl", errno);
+        finally {
+            if (!success) {
+                if (kq >= 0) {
+                    PosixLibc.close(kq);
+                }
+                free(changes);
+                free(events);
+                free(wakeChange);
+                free(deleteChange);
+                free(timeout);
+                free(zeroTimeout);
+            }
         }
-        this.wakeChange.set(0, 0, this.layout.evfiltUser(), (short) (KQueueLibc.EV_ADD | KQueueLibc.EV_ENABLE
-                | KQueueLibc.EV_CLEAR), KQueueLibc.NOTE_FFNOP, 0, 0);
-        if (KQueueLibc.kevent(this.kq, this.wakeChange.pointer(), 1, null, 0, null) < 0) {
-            int errno = Native.getLastError();
-            PosixLibc.close(this.kq);
-            freeMemory();
-            throw failure("kevent", errno);
-        }
-        this.wakeChange.set(0, 0, this.layout.evfiltUser(), (short) 0, KQueueLibc.NOTE_TRIGGER
-                | KQueueLibc.NOTE_FFNOP, 0, 0);
+        this.kq = kq;
+        this.changes = changes;
+        this.events = events;
+        this.wakeChange = wakeChange;
+        this.deleteChange = deleteChange;
+        this.timeout = timeout;
+        this.zeroTimeout = zeroTimeout;
     }
 
     @Override
@@ -200,25 +218,21 @@ public final class KQueueMultiplexer implements Multiplexer {
         return ready.size();
     }
 
-    /** Triggers the EVFILT_USER event. Any thread: the change entry is never written after construction. */
+    /** Triggers the EVFILT_USER event, unless closed. Any thread. */
     @Override
     public void wakeup() {
-        // Under the lock, so close() cannot run between the check and the call: a wake-up from
-        // a late thread must never reach a descriptor number the OS has already reused.
-        synchronized (this.wakeLock) {
-            if (!this.closed) {
-                KQueueLibc.kevent(this.kq, this.wakeChange.pointer(), 1, null, 0, null);
-            }
-        }
+        this.wakeups.wakeup();
+    }
+
+    /** The change entry is never written after construction, so any thread may submit it. */
+    private void triggerWakeChange() {
+        KQueueLibc.kevent(this.kq, this.wakeChange.pointer(), 1, null, 0, null);
     }
 
     @Override
     public void close() {
-        synchronized (this.wakeLock) {
-            if (this.closed) {
-                return;
-            }
-            this.closed = true;
+        if (!this.wakeups.close()) {
+            return;
         }
         PosixLibc.close(this.kq);
         this.changes.close();
@@ -245,7 +259,7 @@ public final class KQueueMultiplexer implements Multiplexer {
      * applied (§7.2), and with the time that is left.
      */
     private int kevent(Pointer changelist, int nchanges, int nevents, long timeoutNanos) throws NativeIoException {
-        long deadline = (timeoutNanos > 0) ? System.nanoTime() + timeoutNanos : 0;
+        long deadline = WakeupGuard.deadline(timeoutNanos);
         int n = KQueueLibc.kevent(this.kq, changelist, nchanges, this.events.pointer(), nevents,
                 timespec(timeoutNanos));
         while (n < 0) {
@@ -253,8 +267,8 @@ public final class KQueueMultiplexer implements Multiplexer {
             if (this.errnos.errno(errno) != Errno.EINTR) {
                 throw failure("kevent", errno);
             }
-            long remaining = (timeoutNanos > 0) ? Math.max(0, deadline - System.nanoTime()) : timeoutNanos;
-            n = KQueueLibc.kevent(this.kq, null, 0, this.events.pointer(), nevents, timespec(remaining));
+            n = KQueueLibc.kevent(this.kq, null, 0, this.events.pointer(), nevents,
+                    timespec(WakeupGuard.remaining(timeoutNanos, deadline)));
         }
         return n;
     }
@@ -302,13 +316,16 @@ public final class KQueueMultiplexer implements Multiplexer {
         return this.timeout;
     }
 
-    private void freeMemory() {
-        this.changes.close();
-        this.events.close();
-        this.deleteChange.close();
-        this.wakeChange.close();
-        this.timeout.close();
-        this.zeroTimeout.close();
+    private static void free(KeventArray array) {
+        if (array != null) {
+            array.close();
+        }
+    }
+
+    private static void free(Memory memory) {
+        if (memory != null) {
+            memory.close();
+        }
     }
 
     private NativeIoException failure(String syscall, int errno) {

@@ -1,14 +1,16 @@
 package dev.kqlisten.nativeio.linux;
 
+import java.util.function.LongFunction;
+
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.Multiplexer;
 import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.nativeio.ReadyEvents;
 import dev.kqlisten.nativeio.unix.PosixLibc;
+import dev.kqlisten.nativeio.unix.WakeupGuard;
 
 /**
  * {@link Multiplexer} over epoll(7), woken by an eventfd(2).
@@ -19,7 +21,8 @@ import dev.kqlisten.nativeio.unix.PosixLibc;
  * fires so its counter never saturates.
  * <p>
  * Threading: everything belongs to the poller thread except {@link #wakeup()}, which only reads
- * {@link #epfd}'s sibling {@link #wakeFd} and the immutable {@link #wakeValue}.
+ * {@link #wakeFd} and the immutable {@link #wakeValue}, behind the {@link WakeupGuard} that
+ * orders it against {@link #close()}.
  */
 public final class EpollMultiplexer implements Multiplexer {
 
@@ -55,46 +58,64 @@ public final class EpollMultiplexer implements Multiplexer {
     private final Memory control;
 
     /** eventfd read target; poller thread. */
-    private final Memory wakeDrain = new Memory(8);
+    private final Memory wakeDrain;
 
     /** The value 1 that {@link #wakeup()} writes; never modified after construction. */
-    private final Memory wakeValue = new Memory(8);
+    private final Memory wakeValue;
 
-    /**
-     * Set by {@link #close()} on the poller thread, read by {@link #wakeup()} on any thread. The
-     * check narrows, but cannot close, the window in which a late wake-up reaches a descriptor
-     * number that was closed and reused; callers must stop waking before they close (the poller
-     * does: it closes the multiplexer last, on its own thread, after shutdown was requested).
-     */
-    private volatile boolean closed;
-
-    /** Orders {@link #wakeup()} against {@link #close()}; wake-ups are rare (the poller coalesces them). */
-    private final Object wakeLock = new Object();
+    private final WakeupGuard wakeups = new WakeupGuard(this::writeWakeValue);
 
     public EpollMultiplexer(int maxEvents) throws NativeIoException {
+        this(maxEvents, Memory::new);
+    }
+
+    /**
+     * @param allocate allocates the native blocks; a test's allocator fails on purpose to check
+     * that what was opened before is released
+     */
+    EpollMultiplexer(int maxEvents, LongFunction<Memory> allocate) throws NativeIoException {
         this.maxEvents = maxEvents;
-        this.events = new Memory((long) maxEvents * this.layout.size());
-        this.control = new Memory(this.layout.size());
-        this.wakeValue.setLong(0, 1L);
-        this.epfd = LinuxLibc.epoll_create1(LinuxConstants.EPOLL_CLOEXEC);
-        if (this.epfd < 0) {
-            throw failure("epoll_create1", Native.getLastError());
-        }
-        this.wakeFd = LinuxLibc.eventfd(0, LinuxConstants.EFD_NONBLOCK | LinuxConstants.EFD_CLOEXEC);
-        if (this.wakeFd < 0) {
-            int errno = Native.getLastError();
-            PosixLibc.close(this.epfd);
-            throw failure("eventfd", errno);
-        }
+        int epfd = -1;
+        int wakeFd = -1;
+        Memory events = null;
+        Memory control = null;
+        Memory wakeDrain = null;
+        Memory wakeValue = null;
+        boolean success = false;
         try {
-            control(LinuxConstants.EPOLL_CTL_ADD, this.wakeFd, LinuxConstants.EPOLLIN | LinuxConstants.EPOLLET,
+            epfd = LinuxLibc.epoll_create1(LinuxConstants.EPOLL_CLOEXEC);
+            if (epfd < 0) {
+                throw failure("epoll_create1", Native.getLastError());
+            }
+            wakeFd = LinuxLibc.eventfd(0, LinuxConstants.EFD_NONBLOCK | LinuxConstants.EFD_CLOEXEC);
+            if (wakeFd < 0) {
+                throw failure("eventfd", Native.getLastError());
+            }
+            events = allocate.apply((long) maxEvents * this.layout.size());
+            control = allocate.apply(this.layout.size());
+            wakeDrain = allocate.apply(8);
+            wakeValue = allocate.apply(8);
+            wakeValue.setLong(0, 1L);
+            control(epfd, control, LinuxConstants.EPOLL_CTL_ADD, wakeFd, LinuxConstants.EPOLLIN | LinuxConstants.EPOLLET,
                     WAKEUP_ID);
+            success = true;
         }
-        catch (NativeIoException ex) {
-            PosixLibc.close(this.wakeFd);
-            PosixLibc.close(this.epfd);
-            throw ex;
+        finally {
+            if (!success) {
+                closeIfOpen(wakeFd);
+                closeIfOpen(epfd);
+                free(events);
+                free(control);
+                free(wakeDrain);
+                free(wakeValue);
+            }
         }
+        this.epfd = epfd;
+        this.wakeFd = wakeFd;
+        this.events = events;
+        this.control = control;
+        this.wakeDrain = wakeDrain;
+        this.wakeValue = wakeValue;
     }
 
     @Override
@@ -107,12 +128,13 @@ public final class EpollMultiplexer implements Multiplexer {
         if (id < 0) {
             throw new IllegalArgumentException("id must not be negative, was " + id);
         }
-        control(LinuxConstants.EPOLL_CTL_ADD, fd, READ_INTEREST, id);
+        control(this.epfd, this.control, LinuxConstants.EPOLL_CTL_ADD, fd, READ_INTEREST, id);
     }
 
     @Override
     public void setReadable(int fd, long id, boolean enabled) throws NativeIoException {
-        control(LinuxConstants.EPOLL_CTL_MOD, fd, enabled ? READ_INTEREST : DISABLED_INTEREST, id);
+        control(this.epfd, this.control, LinuxConstants.EPOLL_CTL_MOD, fd, enabled ? READ_INTEREST : DISABLED_INTEREST,
+                id);
     }
 
     /** Nothing is queued with epoll; close(2) removes the registration (unless the fd was dup'ed). */
@@ -124,7 +146,7 @@ public final class EpollMultiplexer implements Multiplexer {
     public int await(ReadyEvents ready, long timeoutNanos) throws NativeIoException {
         ready.clear();
         int capacity = Math.min(this.maxEvents, ready.capacity());
-        long deadline = (timeoutNanos > 0) ? System.nanoTime() + timeoutNanos : 0;
+        long deadline = WakeupGuard.deadline(timeoutNanos);
         long remaining = timeoutNanos;
         int n;
         while ((n = LinuxLibc.epoll_wait(this.epfd, this.events, capacity, toMillis(remaining))) < 0) {
@@ -132,9 +154,7 @@ public final class EpollMultiplexer implements Multiplexer {
             if (LinuxConstants.ERRNOS.errno(errno) != Errno.EINTR) {
                 throw failure("epoll_wait", errno);
             }
-            if (timeoutNanos > 0) {
-                remaining = Math.max(0, deadline - System.nanoTime());
-            }
+            remaining = WakeupGuard.remaining(timeoutNanos, deadline);
         }
         int size = this.layout.size();
         int dataOffset = this.layout.dataOffset();
@@ -159,25 +179,21 @@ public final class EpollMultiplexer implements Multiplexer {
         return ready.size();
     }
 
-    /** Writes 1 to the eventfd. Any thread; the buffer is never written after construction. */
+    /** Writes 1 to the eventfd, unless closed. Any thread. */
     @Override
     public void wakeup() {
-        // Under the lock, so close() cannot run between the check and the call: a wake-up from
-        // a late thread must never reach a descriptor number the OS has already reused.
-        synchronized (this.wakeLock) {
-            if (!this.closed) {
-                PosixLibc.write(this.wakeFd, this.wakeValue, 8);
-            }
-        }
+        this.wakeups.wakeup();
+    }
+
+    /** The buffer is never written after construction, so any thread may pass it. */
+    private void writeWakeValue() {
+        PosixLibc.write(this.wakeFd, this.wakeValue, 8);
     }
 
     @Override
     public void close() {
-        synchronized (this.wakeLock) {
-            if (this.closed) {
-                return;
-            }
-            this.closed = true;
+        if (!this.wakeups.close()) {
+            return;
         }
         PosixLibc.close(this.wakeFd);
         PosixLibc.close(this.epfd);
@@ -187,10 +203,10 @@ public final class EpollMultiplexer implements Multiplexer {
         // wakeValue stays allocated: a late wakeup() from another thread may still read it.
     }
 
-    private void control(int op, int fd, int interest, long id) throws NativeIoException {
-        this.control.setInt(EpollEventLayout.EVENTS_OFFSET, interest);
-        this.control.setLong(this.layout.dataOffset(), id);
-        if (LinuxLibc.epoll_ctl(this.epfd, op, fd, this.control) < 0) {
+    private void control(int epfd, Memory control, int op, int fd, int interest, long id) throws NativeIoException {
+        control.setInt(EpollEventLayout.EVENTS_OFFSET, interest);
+        control.setLong(this.layout.dataOffset(), id);
+        if (LinuxLibc.epoll_ctl(epfd, op, fd, control) < 0) {
             throw failure("epoll_ctl", Native.getLastError());
         }
     }
@@ -202,6 +218,18 @@ public final class EpollMultiplexer implements Multiplexer {
         }
         long millis = timeoutNanos / 1_000_000 + ((timeoutNanos % 1_000_000 != 0) ? 1 : 0);
         return (int) Math.min(millis, Integer.MAX_VALUE);
+    }
+
+    private static void closeIfOpen(int fd) {
+        if (fd >= 0) {
+            PosixLibc.close(fd);
+        }
+    }
+
+    private static void free(Memory memory) {
+        if (memory != null) {
+            memory.close();
+        }
     }
 
     private static NativeIoException failure(String syscall, int errno) {
