@@ -4,7 +4,6 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 
 import dev.kqlisten.nativeio.NativeIoException;
-import dev.kqlisten.nativeio.unix.Accept4Libc;
 import dev.kqlisten.nativeio.unix.PosixLibc;
 import dev.kqlisten.nativeio.unix.PosixSockets;
 import dev.kqlisten.nativeio.unix.SocketAbi;
@@ -21,17 +20,13 @@ import dev.kqlisten.nativeio.unix.SocketAbi;
  */
 public final class BsdSockets extends PosixSockets {
 
-    private final int typeFlags;
-
     public BsdSockets(SocketAbi abi, int readBufferSize) {
         super(abi, readBufferSize);
-        this.typeFlags = abi.sockNonblock() | abi.sockCloexec();
     }
 
     @Override
     protected int openSocket(int family) throws NativeIoException {
-        int fd = PosixLibc.socket(family, SocketAbi.SOCK_STREAM | this.typeFlags, 0);
-        check(fd, "socket");
+        int fd = super.openSocket(family);
         if (this.abi.hasSocketTypeFlags()) {
             return fd;
         }
@@ -50,14 +45,21 @@ public final class BsdSockets extends PosixSockets {
 
     @Override
     protected int acceptSocket(int listenFd, Memory address, Memory length) {
-        int fd = this.abi.hasSocketTypeFlags() ? Accept4Libc.accept4(listenFd, address, length, this.typeFlags)
-                : PosixLibc.accept(listenFd, address, length);
-        if (fd < 0) {
-            return -Native.getLastError();
+        int fd;
+        if (this.abi.hasSocketTypeFlags()) {
+            fd = super.acceptSocket(listenFd, address, length);
+            if (fd < 0) {
+                return fd;
+            }
         }
-        if (!this.abi.hasSocketTypeFlags()
-                && BsdVariadic.INSTANCE.fcntl(fd, SocketAbi.F_SETFD, SocketAbi.FD_CLOEXEC) < 0) {
-            return closeAfterFailure(fd);
+        else {
+            fd = PosixLibc.accept(listenFd, address, length);
+            if (fd < 0) {
+                return -Native.getLastError();
+            }
+            if (BsdVariadic.INSTANCE.fcntl(fd, SocketAbi.F_SETFD, SocketAbi.FD_CLOEXEC) < 0) {
+                return closeAfterFailure(fd);
+            }
         }
         if (this.abi.soNosigpipe() != 0) {
             try {

@@ -15,9 +15,10 @@ import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.nativeio.Sockets;
 
 /**
- * {@link Sockets} over {@link PosixLibc}, parameterised by a {@link SocketAbi}. Subclasses
- * supply how a socket is made non-blocking and close-on-exec ({@link #openSocket},
- * {@link #acceptSocket}); the rest is the same on Linux and the BSDs.
+ * {@link Sockets} over {@link PosixLibc}, parameterised by a {@link SocketAbi}. Sockets are made
+ * non-blocking and close-on-exec with {@code SOCK_NONBLOCK|SOCK_CLOEXEC} in {@code socket()} and
+ * {@code accept4()}, as Linux, FreeBSD, OpenBSD and DragonFly allow; a subclass overrides
+ * {@link #openSocket} and {@link #acceptSocket} where the OS lacks them (macOS) or needs more.
  * <p>
  * Threading: the buffers below belong to the one poller thread using this instance
  * ({@link #openListener} and the first {@link #localAddress} run on the starting thread before
@@ -26,6 +27,9 @@ import dev.kqlisten.nativeio.Sockets;
 public abstract class PosixSockets implements Sockets {
 
     protected final SocketAbi abi;
+
+    /** {@code SOCK_NONBLOCK|SOCK_CLOEXEC}; 0 where the OS has neither. */
+    protected final int typeFlags;
 
     private final SockaddrCodec codec;
 
@@ -62,6 +66,7 @@ public abstract class PosixSockets implements Sockets {
 
     protected PosixSockets(SocketAbi abi, int readBufferSize) {
         this.abi = abi;
+        this.typeFlags = abi.sockNonblock() | abi.sockCloexec();
         this.codec = new SockaddrCodec(abi.sockaddrHasLength(), abi.afInet6());
         this.readCapacity = readBufferSize;
         this.readMemory = new Memory(readBufferSize);
@@ -74,14 +79,21 @@ public abstract class PosixSockets implements Sockets {
      *
      * @throws NativeIoException named after the failing call; the socket is closed then
      */
-    protected abstract int openSocket(int family) throws NativeIoException;
+    protected int openSocket(int family) throws NativeIoException {
+        int fd = PosixLibc.socket(family, SocketAbi.SOCK_STREAM | this.typeFlags, 0);
+        check(fd, "socket");
+        return fd;
+    }
 
     /**
      * Accepts one connection as a non-blocking, close-on-exec socket.
      *
      * @return the descriptor, or the negated errno on failure
      */
-    protected abstract int acceptSocket(int listenFd, Memory address, Memory length);
+    protected int acceptSocket(int listenFd, Memory address, Memory length) {
+        int fd = Accept4Libc.accept4(listenFd, address, length, this.typeFlags);
+        return (fd >= 0) ? fd : -Native.getLastError();
+    }
 
     @Override
     public int openListener(ListenSpec spec) throws NativeIoException {
