@@ -245,7 +245,10 @@ public final class Poller implements Runnable {
         this.stats.loopIterations++;
         // Clear before reading the flag and the queue: a wake-up requested after this point
         // triggers the kernel again, so the next wait returns at once and nothing is missed.
-        this.wakeupPending.set(false);
+        // Counted here, on the loop thread, so that the counter keeps a single writer.
+        if (this.wakeupPending.getAndSet(false)) {
+            this.stats.wakeups++;
+        }
         try {
             if (!this.shutdownRequested) {
                 runCommands();
@@ -534,7 +537,6 @@ public final class Poller implements Runnable {
 
     private void wakeup() {
         if (Thread.currentThread() != this.loopThread && this.wakeupPending.compareAndSet(false, true)) {
-            this.stats.wakeups++;
             this.multiplexer.wakeup();
         }
     }

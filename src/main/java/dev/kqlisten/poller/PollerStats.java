@@ -23,6 +23,7 @@ public final class PollerStats {
     /** Reads handed to the listener; fewer than {@link #reads} while nobody listens for data. */
     volatile long dataEvents;
 
+    /** Wake-ups requested by other threads, counted by the loop when it consumes one. */
     volatile long wakeups;
 
     volatile long listenerFailures;
@@ -159,6 +160,10 @@ public final class PollerStats {
         return this.dataEvents;
     }
 
+    /**
+     * Wake-ups of the loop requested by other threads ({@link Poller#execute}, shutdown): one per
+     * kernel wake-up, however many requests it coalesced. Counted when the loop consumes it.
+     */
     public long wakeups() {
         return this.wakeups;
     }

@@ -294,9 +294,15 @@ class PollerTests {
         });
         assertThat(this.fake.wakeups).isEqualTo(1);
         this.poller.runOnce(-1);
+        assertThat(this.poller.stats().wakeups()).isEqualTo(1);
         this.poller.execute(() -> {
         });
         assertThat(this.fake.wakeups).isEqualTo(2);
+        this.poller.runOnce(-1);
+        assertThat(this.poller.stats().wakeups()).isEqualTo(2);
+        // A loop iteration without a request counts none.
+        this.poller.runOnce(-1);
+        assertThat(this.poller.stats().wakeups()).isEqualTo(2);
     }
 
     @Test
