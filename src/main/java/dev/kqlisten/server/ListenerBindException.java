@@ -1,7 +1,6 @@
 package dev.kqlisten.server;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 
 import dev.kqlisten.nativeio.NativeIoException;
 
@@ -24,7 +23,7 @@ public class ListenerBindException extends RuntimeException {
     public ListenerBindException(int listenerIndex, String listenerName, InetAddress address, int port,
             NativeIoException cause) {
         super("Listener " + listenerIndex + " ('" + listenerName + "') could not listen on "
-                + SocketAddresses.format(new InetSocketAddress(address, port)) + ": " + cause.getMessage(),
+                + SocketAddresses.format(address, port) + ": " + cause.getMessage(),
                 cause);
         this.listenerIndex = listenerIndex;
         this.listenerName = listenerName;

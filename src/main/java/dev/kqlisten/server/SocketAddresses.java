@@ -1,21 +1,26 @@
 package dev.kqlisten.server;
 
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
-/** Formats socket addresses for log lines. */
+/** Formats socket addresses for log lines and messages, without the host name lookup of toString(). */
 public final class SocketAddresses {
 
     private SocketAddresses() {
     }
 
-    /** {@code 127.0.0.1:1815} or {@code [::1]:1815}, without the host name lookup of toString(). */
+    /** {@code 127.0.0.1:1815} or {@code [::1]:1815}; an unresolved address keeps its host name. */
     public static String format(InetSocketAddress address) {
-        if (address.getAddress() == null) {
-            return address.getHostString() + ":" + address.getPort();
-        }
-        String host = address.getAddress().getHostAddress();
-        return ((address.getAddress() instanceof Inet6Address) ? "[" + host + "]" : host) + ":" + address.getPort();
+        InetAddress resolved = address.getAddress();
+        return (resolved != null) ? format(resolved, address.getPort())
+                : address.getHostString() + ":" + address.getPort();
+    }
+
+    /** {@code 127.0.0.1:1815} or {@code [::1]:1815}. */
+    public static String format(InetAddress address, int port) {
+        String host = address.getHostAddress();
+        return ((address instanceof Inet6Address) ? "[" + host + "]" : host) + ":" + port;
     }
 
 }

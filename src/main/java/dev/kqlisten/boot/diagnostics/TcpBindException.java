@@ -1,9 +1,9 @@
 package dev.kqlisten.boot.diagnostics;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 
 import dev.kqlisten.nativeio.NativeIoException;
+import dev.kqlisten.server.SocketAddresses;
 
 /**
  * A listener could not be bound or put in the listening state at start-up. Carries which
@@ -23,7 +23,7 @@ public class TcpBindException extends RuntimeException {
 
     public TcpBindException(String listenerName, int listenerIndex, InetAddress address, int port,
             NativeIoException cause) {
-        this("TCP listener '" + listenerName + "' failed to bind " + endpoint(address, port) + ": "
+        this("TCP listener '" + listenerName + "' failed to bind " + SocketAddresses.format(address, port) + ": "
                 + cause.getMessage(), listenerName, listenerIndex, address, port, cause);
     }
 
@@ -60,17 +60,12 @@ public class TcpBindException extends RuntimeException {
 
     /** {@code 127.0.0.1:1815} or {@code [::1]:1815}. */
     public String getEndpoint() {
-        return endpoint(this.address, this.port);
+        return SocketAddresses.format(this.address, this.port);
     }
 
     /** The prefix of this listener's properties, e.g. {@code kqlisten.listeners[0]}. */
     public String getPropertyPrefix() {
         return "kqlisten.listeners[" + this.listenerIndex + "]";
-    }
-
-    private static String endpoint(InetAddress address, int port) {
-        String host = address.getHostAddress();
-        return ((address instanceof Inet6Address) ? "[" + host + "]" : host) + ":" + port;
     }
 
 }
