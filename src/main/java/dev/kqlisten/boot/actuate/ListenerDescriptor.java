@@ -33,7 +33,7 @@ public record ListenerDescriptor(String name, String address, int port, String b
         totals.put("acceptErrors", stats.acceptErrors());
         totals.put("loopFailures", stats.loopFailures());
         return new ListenerDescriptor(info.name(), info.address().getAddress().getHostAddress(),
-                info.address().getPort(), info.backend(), state.name(), state.reason(), stats.activeConnections(),
+                info.address().getPort(), info.backend(), state.status().name(), state.reason(), stats.activeConnections(),
                 totals);
     }
 

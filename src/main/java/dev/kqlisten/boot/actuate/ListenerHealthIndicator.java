@@ -43,7 +43,7 @@ class ListenerHealthIndicator extends AbstractHealthIndicator {
         long now = this.nanoClock.getAsLong();
         TcpListenerInfo info = ListenerState.find(this.server.getListeners(), this.listenerName);
         ListenerState state = ListenerState.of(this.listenerName, info, this.stallThreshold, now);
-        builder.status(state.serving() ? "UP" : "DOWN").withDetail("state", state.name());
+        builder.status(state.serving() ? "UP" : "DOWN").withDetail("state", state.status().name());
         if (state.reason() != null) {
             builder.withDetail("reason", state.reason());
         }

@@ -9,11 +9,32 @@ import dev.kqlisten.server.TcpListenerInfo;
  * The state of one listener as health and the {@code kqlisten} endpoint report it, with the
  * reason when it is not serving.
  *
- * @param name RUNNING, STALLED, DEAD or STOPPED
- * @param serving whether the listener accepts and reads (RUNNING)
+ * @param status what the listener is doing; health and the endpoint show its name
  * @param reason why it is not serving, or {@code null}
  */
-record ListenerState(String name, boolean serving, String reason) {
+record ListenerState(Status status, String reason) {
+
+    /** The states a listener can be in; only {@link #RUNNING} serves. */
+    enum Status {
+
+        /** Its poller accepts and reads. */
+        RUNNING,
+
+        /** Its poller has been handling one batch for longer than the stall threshold. */
+        STALLED,
+
+        /** Its poller thread has died. */
+        DEAD,
+
+        /** No poller runs for it. */
+        STOPPED
+
+    }
+
+    /** Whether the listener accepts and reads. */
+    boolean serving() {
+        return this.status == Status.RUNNING;
+    }
 
     /**
      * Judges {@code info}, the running listener of that name or {@code null} when none runs.
@@ -23,22 +44,22 @@ record ListenerState(String name, boolean serving, String reason) {
      */
     static ListenerState of(String listenerName, TcpListenerInfo info, Duration stallThreshold, long nanoNow) {
         if (info == null) {
-            return new ListenerState("STOPPED", false, "listener '" + listenerName + "' is not running");
+            return new ListenerState(Status.STOPPED, "listener '" + listenerName + "' is not running");
         }
         if (!info.alive()) {
-            return new ListenerState("DEAD", false,
+            return new ListenerState(Status.DEAD,
                     "poller thread " + info.threadName() + " died; the listener no longer accepts or reads (see the log)");
         }
         long started = info.stats().dispatchStartedNanos();
         if (started != 0) {
             Duration busy = Duration.ofNanos(nanoNow - started);
             if (busy.compareTo(stallThreshold) > 0) {
-                return new ListenerState("STALLED", false, "poller thread " + info.threadName() + " has been handling "
+                return new ListenerState(Status.STALLED, "poller thread " + info.threadName() + " has been handling "
                         + "one batch of events for " + busy.toMillis() + " ms (kqlisten.health.stall-threshold is "
                         + stallThreshold.toMillis() + " ms), probably blocked in an event listener");
             }
         }
-        return new ListenerState("RUNNING", true, null);
+        return new ListenerState(Status.RUNNING, null);
     }
 
     static TcpListenerInfo find(List<TcpListenerInfo> running, String listenerName) {

@@ -22,7 +22,7 @@ class ListenerStateTests {
     @Test
     void aListenerThatIsNotRunningIsStopped() {
         ListenerState state = ListenerState.of("a", null, THRESHOLD, System.nanoTime());
-        assertThat(state.name()).isEqualTo("STOPPED");
+        assertThat(state.status()).isEqualTo(ListenerState.Status.STOPPED);
         assertThat(state.serving()).isFalse();
         assertThat(state.reason()).isEqualTo("listener 'a' is not running");
     }
@@ -30,7 +30,7 @@ class ListenerStateTests {
     @Test
     void aDeadPollerThreadIsReportedByName() {
         ListenerState state = ListenerState.of("a", info(false), THRESHOLD, System.nanoTime());
-        assertThat(state.name()).isEqualTo("DEAD");
+        assertThat(state.status()).isEqualTo(ListenerState.Status.DEAD);
         assertThat(state.serving()).isFalse();
         assertThat(state.reason()).startsWith("poller thread kqlisten-poller-1 died");
     }
@@ -39,7 +39,7 @@ class ListenerStateTests {
     @Test
     void anIdleLoopIsRunningHoweverLongItWaits() {
         ListenerState state = ListenerState.of("a", info(true), THRESHOLD, System.nanoTime() + Duration.ofDays(1).toNanos());
-        assertThat(state.name()).isEqualTo("RUNNING");
+        assertThat(state.status()).isEqualTo(ListenerState.Status.RUNNING);
         assertThat(state.serving()).isTrue();
         assertThat(state.reason()).isNull();
     }
