@@ -9,9 +9,9 @@ import dev.kqlisten.nativeio.Multiplexers;
 
 /**
  * Loads JNA and binds the C library ({@link Multiplexers#preload()}) on a background thread as
- * soon as the environment is prepared, so that this work (about a third of a second on a cold
- * JVM) runs alongside the context refresh instead of delaying the first listener's bind at the
- * end of it. The same idea as Boot's own background pre-initializer, and switched off by the same
+ * soon as the environment is prepared, so that this work (measured in BENCHMARKS.md, start-up)
+ * runs alongside the context refresh instead of delaying the first listener's bind at the end of
+ * it. The same idea as Boot's own background pre-initializer, and switched off by the same
  * system property, {@code spring.backgroundpreinitializer.ignore=true}. Like Boot's, it does
  * nothing on a single CPU, where it could only compete with the main thread.
  * <p>

@@ -33,8 +33,8 @@ import dev.kqlisten.poller.PollerLimits;
  * checked by {@link #validate}, which Boot runs at bind time because this class is a
  * {@link Validator}; a failure names the property in kebab-case, with the list index
  * ({@code kqlisten.listeners[0].read-buffer-size}). There are no Jakarta constraints: Bean
- * Validation would only repeat these checks, and starting Hibernate Validator for them delayed
- * listening by about 0.25 s on two cores and 0.7 s on one (BENCHMARKS.md).
+ * Validation would only repeat these checks, and starting a validator for them would delay
+ * listening (BENCHMARKS.md, start-up).
  */
 @ConfigurationProperties(prefix = "kqlisten", ignoreUnknownFields = false)
 public class KqlistenProperties implements Validator {
@@ -488,10 +488,9 @@ public class KqlistenProperties implements Validator {
         private boolean ipv6Only;
 
         /**
-         * Most bytes read from a connection per readiness event, 1B to 16MB. The default, 256KB,
-         * is a native buffer per listener; against 64KB it cut the poller's CPU per GB of a
-         * streaming load by about a fifth (fewer reads, and fewer window updates sent per byte),
-         * see BENCHMARKS.md.
+         * Most bytes read from a connection per readiness event, 1B to 16MB; one native buffer
+         * of this size per listener. Larger reads cost the poller less CPU per byte: fewer
+         * reads, and fewer window updates sent per byte (BENCHMARKS.md).
          */
         private DataSize readBufferSize = DataSize.ofKilobytes(256);
 
