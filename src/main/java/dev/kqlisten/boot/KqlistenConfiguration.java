@@ -19,6 +19,7 @@ import org.springframework.core.env.Environment;
 import dev.kqlisten.boot.diagnostics.IncompatibleEventMulticasterException;
 import dev.kqlisten.boot.event.ApplicationEventBridge;
 import dev.kqlisten.boot.event.EventListenerFailureCounter;
+import dev.kqlisten.boot.event.PublishedEventCounter;
 import dev.kqlisten.boot.event.TcpEventMulticaster;
 import dev.kqlisten.server.KqlistenServer;
 import dev.kqlisten.server.PollerObservers;
@@ -56,9 +57,15 @@ public class KqlistenConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
+    PublishedEventCounter kqlistenPublishedEventCounter() {
+        return new PublishedEventCounter();
+    }
+
+    @Bean
     ApplicationEventBridge kqlistenEventBridge(ApplicationEventPublisher publisher,
-            EventListenerFailureCounter failures, BeanFactory beanFactory) {
-        return new ApplicationEventBridge(publisher, failures, contextMulticaster(beanFactory));
+            EventListenerFailureCounter failures, PublishedEventCounter published, BeanFactory beanFactory) {
+        return new ApplicationEventBridge(publisher, failures, published, contextMulticaster(beanFactory));
     }
 
     /**

@@ -12,6 +12,7 @@ import org.springframework.core.ResolvableType;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
+import dev.kqlisten.boot.event.PublishedEventCounter.Kind;
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.RejectReason;
 import dev.kqlisten.connection.ConnectionInfo;
@@ -23,7 +24,8 @@ import dev.kqlisten.poller.PollerListener;
  * <p>
  * Listener exceptions are contained by {@link TcpEventMulticaster}; what can still escape
  * {@code publishEvent} (a context that is closing, a custom multicaster) is logged and counted
- * here, never thrown into the poller.
+ * here, never thrown into the poller. Every event that was handed to the listeners is counted in
+ * {@link PublishedEventCounter}, after its publication returned.
  * <p>
  * With the context's own {@link TcpEventMulticaster} and no parent context, connection events go
  * straight to the multicaster with a {@link ResolvableType} computed once per event class, rather
@@ -57,6 +59,8 @@ public class ApplicationEventBridge implements PollerListener {
 
     private final EventListenerFailureCounter failures;
 
+    private final PublishedEventCounter published;
+
     /** The context's multicaster, used directly; null when events must take publishEvent. */
     private final @Nullable TcpEventMulticaster multicaster;
 
@@ -67,14 +71,21 @@ public class ApplicationEventBridge implements PollerListener {
         this(publisher, failures, null);
     }
 
+    public ApplicationEventBridge(ApplicationEventPublisher publisher, EventListenerFailureCounter failures,
+            @Nullable TcpEventMulticaster multicaster) {
+        this(publisher, failures, new PublishedEventCounter(), multicaster);
+    }
+
     /**
+     * @param published where the events handed to the listeners are counted
      * @param multicaster the context's multicaster when it is a {@link TcpEventMulticaster}, else
      * null
      */
     public ApplicationEventBridge(ApplicationEventPublisher publisher, EventListenerFailureCounter failures,
-            @Nullable TcpEventMulticaster multicaster) {
+            PublishedEventCounter published, @Nullable TcpEventMulticaster multicaster) {
         this.publisher = publisher;
         this.failures = failures;
+        this.published = published;
         boolean direct = multicaster != null && publisher instanceof ConfigurableApplicationContext context
                 && context.getParent() == null;
         this.multicaster = direct ? multicaster : null;
@@ -95,12 +106,16 @@ public class ApplicationEventBridge implements PollerListener {
 
     @Override
     public void opened(ConnectionInfo connection) {
-        publish(new TcpConnectionOpenedEvent(connection), OPENED);
+        publish(new TcpConnectionOpenedEvent(connection), OPENED, Kind.OPENED);
     }
 
+    /**
+     * Counts the read only when it was not lent first: a read that makes both data events counts
+     * once, in {@link #readBorrowed}.
+     */
     @Override
     public void read(ConnectionInfo connection, byte[] data) {
-        publish(new TcpDataReceivedEvent(connection, data), DATA);
+        publish(new TcpDataReceivedEvent(connection, data), DATA, wantsBorrowedData() ? null : Kind.DATA);
     }
 
     /** Publishes the loan, then ends it: the poller reuses the buffer once this returns. */
@@ -108,7 +123,7 @@ public class ApplicationEventBridge implements PollerListener {
     public void readBorrowed(ConnectionInfo connection, ByteBuffer data) {
         TcpDataBorrowedEvent event = new TcpDataBorrowedEvent(connection, data);
         try {
-            publish(event, BORROWED);
+            publish(event, BORROWED, Kind.DATA);
         }
         finally {
             event.release();
@@ -117,20 +132,21 @@ public class ApplicationEventBridge implements PollerListener {
 
     @Override
     public void peerClosed(ConnectionInfo connection) {
-        publish(new TcpPeerClosedEvent(connection), PEER_CLOSED);
+        publish(new TcpPeerClosedEvent(connection), PEER_CLOSED, Kind.PEER_CLOSED);
     }
 
     @Override
     public void closed(ConnectionInfo connection, CloseReason reason, String error) {
-        publish(new TcpConnectionClosedEvent(connection, reason, error), CLOSED);
+        publish(new TcpConnectionClosedEvent(connection, reason, error), CLOSED, Kind.CLOSED);
     }
 
     @Override
     public void rejected(String listenerName, InetSocketAddress remoteAddress, RejectReason reason) {
-        publish(new TcpConnectionRejectedEvent(listenerName, remoteAddress, reason), REJECTED);
+        publish(new TcpConnectionRejectedEvent(listenerName, remoteAddress, reason), REJECTED, Kind.REJECTED);
     }
 
-    private void publish(TcpEvent event, ResolvableType type) {
+    /** @param kind what to count once the event was handed over, or null to count nothing */
+    private void publish(TcpEvent event, ResolvableType type, @Nullable Kind kind) {
         try {
             TcpEventMulticaster multicaster = this.multicaster;
             if (multicaster != null && this.context.isActive()) {
@@ -138,6 +154,9 @@ public class ApplicationEventBridge implements PollerListener {
             }
             else {
                 this.publisher.publishEvent(event);
+            }
+            if (kind != null) {
+                this.published.increment(event.getListenerName(), kind);
             }
         }
         catch (RuntimeException ex) {

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.kqlisten.boot.event.EventListenerFailureCounter;
+import dev.kqlisten.boot.event.PublishedEventCounter;
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.RejectReason;
 import dev.kqlisten.nativeio.Errno;
@@ -25,7 +26,8 @@ import dev.kqlisten.server.PollerObservers;
  * Binds the {@link KqlistenMeters} of every configured listener to a registry: function
  * counters and gauges read the {@link PollerStats} of the listener's pollers from the scraping
  * thread, and the loop feeds only a distribution summary and a timer registered here, once per
- * iteration. Nothing in the loop looks a meter up.
+ * iteration. Nothing in the loop looks a meter up. The published events are read from
+ * {@link PublishedEventCounter}, counted where the events are published.
  */
 public class KqlistenMetrics implements MeterBinder, PollerObservers {
 
@@ -37,13 +39,18 @@ public class KqlistenMetrics implements MeterBinder, PollerObservers {
 
     private final EventListenerFailureCounter listenerFailures;
 
+    private final PublishedEventCounter published;
+
     /**
      * @param listenerNames the configured listeners; their meters exist from the start, at 0
      * @param listenerFailures the application-wide count of failed event listeners
+     * @param published the events handed to the application's listeners
      */
-    public KqlistenMetrics(List<String> listenerNames, EventListenerFailureCounter listenerFailures) {
+    public KqlistenMetrics(List<String> listenerNames, EventListenerFailureCounter listenerFailures,
+            PublishedEventCounter published) {
         listenerNames.forEach((name) -> this.listeners.put(name, new ListenerStats()));
         this.listenerFailures = listenerFailures;
+        this.published = published;
     }
 
     @Override
@@ -58,7 +65,11 @@ public class KqlistenMetrics implements MeterBinder, PollerObservers {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        this.listeners.forEach((name, listener) -> bind(registry, Tags.of(KqlistenMeters.LISTENER, name), listener));
+        this.listeners.forEach((name, listener) -> {
+            Tags tags = Tags.of(KqlistenMeters.LISTENER, name);
+            bind(registry, tags, listener);
+            bindPublished(registry, tags, name);
+        });
         FunctionCounter.builder(KqlistenMeters.EVENT_LISTENER_FAILURES.meterName(), this, KqlistenMetrics::failures)
             .description(KqlistenMeters.EVENT_LISTENER_FAILURES.description())
             .register(registry);
@@ -70,6 +81,29 @@ public class KqlistenMetrics implements MeterBinder, PollerObservers {
             pollerLevel += listener.total(PollerStats::listenerFailures);
         }
         return this.listenerFailures.count() + pollerLevel;
+    }
+
+    private void bindPublished(MeterRegistry registry, Tags tags, String listenerName) {
+        for (PublishedEventCounter.Kind kind : PublishedEventCounter.Kind.values()) {
+            FunctionCounter
+                .builder(KqlistenMeters.PUBLISHED_EVENTS.meterName(), this.published,
+                        (published) -> published.count(listenerName, kind))
+                .description(KqlistenMeters.PUBLISHED_EVENTS.description())
+                .baseUnit(KqlistenMeters.PUBLISHED_EVENTS.baseUnit())
+                .tags(tags.and(KqlistenMeters.EVENT, eventTag(kind)))
+                .register(registry);
+        }
+    }
+
+    /** The {@value KqlistenMeters#EVENT} tag of {@code kind}, as README lists it. */
+    static String eventTag(PublishedEventCounter.Kind kind) {
+        return switch (kind) {
+            case OPENED -> "opened";
+            case DATA -> "data";
+            case PEER_CLOSED -> "peer-closed";
+            case CLOSED -> "closed";
+            case REJECTED -> "rejected";
+        };
     }
 
     private void bind(MeterRegistry registry, Tags tags, ListenerStats listener) {
@@ -91,13 +125,6 @@ public class KqlistenMetrics implements MeterBinder, PollerObservers {
         }
         counter(registry, KqlistenMeters.RECEIVED, tags, listener, PollerStats::bytesRead);
         counter(registry, KqlistenMeters.READS, tags, listener, PollerStats::reads);
-        // The bridge publishes one event per poller callback: opened per accept, data per read,
-        // peer-closed before every PEER_CLOSED close, closed per close.
-        published(registry, tags, listener, "opened", PollerStats::accepted);
-        published(registry, tags, listener, "data", PollerStats::dataEvents);
-        published(registry, tags, listener, "peer-closed", (s) -> s.closed(CloseReason.PEER_CLOSED));
-        published(registry, tags, listener, "closed", PollerStats::closed);
-        published(registry, tags, listener, "rejected", PollerStats::rejected);
         for (Errno errno : ACCEPT_ERRNOS) {
             counter(registry, KqlistenMeters.ACCEPT_ERRORS, tags.and(KqlistenMeters.ERRNO, errno.name()), listener,
                     (s) -> s.acceptErrors(errno));
@@ -124,11 +151,6 @@ public class KqlistenMetrics implements MeterBinder, PollerObservers {
     private static double current(ListenerStats listener, ToLongFunction<PollerStats> value) {
         PollerStats stats = listener.current();
         return (stats != null) ? value.applyAsLong(stats) : 0;
-    }
-
-    private static void published(MeterRegistry registry, Tags tags, ListenerStats listener, String event,
-            ToLongFunction<PollerStats> count) {
-        counter(registry, KqlistenMeters.PUBLISHED_EVENTS, tags.and(KqlistenMeters.EVENT, event), listener, count);
     }
 
     private static void counter(MeterRegistry registry, KqlistenMeters meter, Tags tags, ListenerStats listener,

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import dev.kqlisten.boot.KqlistenConfiguration;
 import dev.kqlisten.boot.KqlistenProperties;
 import dev.kqlisten.boot.event.EventListenerFailureCounter;
+import dev.kqlisten.boot.event.PublishedEventCounter;
 import dev.kqlisten.server.KqlistenServer;
 
 /**
@@ -27,9 +28,10 @@ public class KqlistenMetricsConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    KqlistenMetrics kqlistenMetrics(KqlistenProperties properties, EventListenerFailureCounter failures) {
+    KqlistenMetrics kqlistenMetrics(KqlistenProperties properties, EventListenerFailureCounter failures,
+            PublishedEventCounter published) {
         return new KqlistenMetrics(properties.getListeners().stream().map(KqlistenProperties.Listener::getName).toList(),
-                failures);
+                failures, published);
     }
 
 }
