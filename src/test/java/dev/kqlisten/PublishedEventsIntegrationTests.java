@@ -116,6 +116,36 @@ class PublishedEventsIntegrationTests {
         Reference.reachabilityFence(counter);
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("backendsAndModes")
+    void aThrowingListenerIsCountedOncePerThrow(TestBackend backend, String mode) throws Exception {
+        ConfigurableApplicationContext context = TestApplication.start(backend, List.of(Throwing.class),
+                "--kqlisten.dispatch.mode=" + mode);
+        MeterRegistry registry = context.getBean(MeterRegistry.class);
+        Throwing throwing = context.getBean(Throwing.class);
+        EventListenerFailureCounter failures = context.getBean(EventListenerFailureCounter.class);
+        PublishedEventCounter counter = context.getBean(PublishedEventCounter.class);
+        try (context) {
+            AppEvents events = TestApplication.events(context);
+            for (int i = 0; i < 3; i++) {
+                try (Socket client = new Socket(InetAddress.getLoopbackAddress(), TestApplication.port(context))) {
+                    client.getOutputStream().write(new byte[] { 1, 2, 3 });
+                    client.shutdownOutput();
+                    events.recorder().awaitClosed(i + 1, WAIT);
+                }
+            }
+        }
+        // opened, at least one data, peer-closed and closed per connection, each thrown once.
+        assertThat(throwing.thrown.get()).isGreaterThanOrEqualTo(3 * 4);
+        assertThat(failures.count()).isEqualTo(throwing.thrown.get());
+        assertThat(registry.get("kqlisten.event.listener.failures").functionCounter().count())
+            .isEqualTo(throwing.thrown.get());
+        // The other listeners still received every event.
+        assertThat(published(registry, "closed")).isEqualTo(3);
+        Reference.reachabilityFence(failures);
+        Reference.reachabilityFence(counter);
+    }
+
     static Stream<Arguments> backendsAndModes() {
         return TestBackend.all().stream()
             .flatMap((backend) -> Stream.of(Arguments.of(backend, "poller"), Arguments.of(backend, "executor")));
@@ -218,6 +248,19 @@ class PublishedEventsIntegrationTests {
         @EventListener
         void borrowed(TcpDataBorrowedEvent event) {
             this.received.borrowed.incrementAndGet();
+        }
+
+    }
+
+    /** Throws on every connection event, after counting it. */
+    static class Throwing {
+
+        final AtomicLong thrown = new AtomicLong();
+
+        @EventListener
+        void onEvent(TcpConnectionEvent event) {
+            this.thrown.incrementAndGet();
+            throw new IllegalStateException("thrown on purpose by a test listener");
         }
 
     }

@@ -168,6 +168,11 @@ public final class PollerStats {
         return this.wakeups;
     }
 
+    /**
+     * Exceptions thrown by this poller's own {@link PollerListener} callbacks (caught by
+     * {@link ContainedListener}). Not the application's event listeners: Spring's bridge contains
+     * and counts those where it publishes, so it does not throw into the poller.
+     */
     public long listenerFailures() {
         return this.listenerFailures;
     }

@@ -26,8 +26,9 @@ import dev.kqlisten.server.PollerObservers;
  * Binds the {@link KqlistenMeters} of every configured listener to a registry: function
  * counters and gauges read the {@link PollerStats} of the listener's pollers from the scraping
  * thread, and the loop feeds only a distribution summary and a timer registered here, once per
- * iteration. Nothing in the loop looks a meter up. The published events are read from
- * {@link PublishedEventCounter}, counted where the events are published.
+ * iteration. Nothing in the loop looks a meter up. The two event meters read the counters of
+ * the place where events are published: {@link PublishedEventCounter} and
+ * {@link EventListenerFailureCounter}.
  */
 public class KqlistenMetrics implements MeterBinder, PollerObservers {
 
@@ -70,17 +71,11 @@ public class KqlistenMetrics implements MeterBinder, PollerObservers {
             bind(registry, tags, listener);
             bindPublished(registry, tags, name);
         });
-        FunctionCounter.builder(KqlistenMeters.EVENT_LISTENER_FAILURES.meterName(), this, KqlistenMetrics::failures)
+        FunctionCounter
+            .builder(KqlistenMeters.EVENT_LISTENER_FAILURES.meterName(), this.listenerFailures,
+                    EventListenerFailureCounter::count)
             .description(KqlistenMeters.EVENT_LISTENER_FAILURES.description())
             .register(registry);
-    }
-
-    private double failures() {
-        double pollerLevel = 0;
-        for (ListenerStats listener : this.listeners.values()) {
-            pollerLevel += listener.total(PollerStats::listenerFailures);
-        }
-        return this.listenerFailures.count() + pollerLevel;
     }
 
     private void bindPublished(MeterRegistry registry, Tags tags, String listenerName) {
