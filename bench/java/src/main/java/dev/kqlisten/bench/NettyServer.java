@@ -29,18 +29,18 @@ public final class NettyServer {
 
     public static void main(String[] args) throws InterruptedException {
         Epoll.ensureAvailability();
-        Counter counter = new Counter(args.length > 2 && args[2].equals("checksum"));
-        StatsFile.publish(Paths.get(args[1]), counter);
+        ServerCounters counters = new ServerCounters(args);
+        StatsFile.publish(Paths.get(args[1]), counters);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try {
             Channel server = new ServerBootstrap().group(group)
                 .channel(EpollServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 65535)
-                .childHandler(counter)
+                .childHandler(new Counter(counters))
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[0])))
                 .sync()
                 .channel();
-            counter.ready = true;
+            counters.listening();
             server.closeFuture().sync();
         }
         finally {
@@ -48,81 +48,43 @@ public final class NettyServer {
         }
     }
 
-    /** Counts on the single event loop thread; volatile for the stats publisher. */
+    /** Counts on the single event loop thread. */
     @ChannelHandler.Sharable
-    static final class Counter extends ChannelInboundHandlerAdapter implements StatsFile.Source {
+    static final class Counter extends ChannelInboundHandlerAdapter {
 
-        private final boolean checksum;
+        private final ServerCounters counters;
 
-        private volatile long bytes;
-
-        private volatile long reads;
-
-        private volatile long sum;
-
-        private volatile long accepted;
-
-        private volatile long closed;
-
-        volatile boolean ready;
-
-        Counter(boolean checksum) {
-            this.checksum = checksum;
+        Counter(ServerCounters counters) {
+            this.counters = counters;
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            this.accepted++;
+            this.counters.countAccepted();
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf buf = (ByteBuf) msg;
-            if (this.checksum) {
-                long s = this.sum;
+            if (this.counters.checksum) {
+                long s = this.counters.sum();
                 for (int i = buf.readerIndex(), end = buf.writerIndex(); i < end; i++) {
                     s += buf.getByte(i) & 0xff;
                 }
-                this.sum = s;
+                this.counters.sum(s);
             }
-            this.bytes += buf.readableBytes();
-            this.reads++;
+            this.counters.countRead(buf.readableBytes());
             buf.release();
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            this.closed++;
+            this.counters.countClosed();
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
-        }
-
-        @Override
-        public long bytes() {
-            return this.bytes;
-        }
-
-        @Override
-        public long reads() {
-            return this.reads;
-        }
-
-        @Override
-        public long accepted() {
-            return this.accepted;
-        }
-
-        @Override
-        public long closed() {
-            return this.closed;
-        }
-
-        @Override
-        public boolean ready() {
-            return this.ready;
         }
 
     }

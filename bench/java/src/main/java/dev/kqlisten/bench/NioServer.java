@@ -17,39 +17,26 @@ import java.util.Iterator;
  * {@code checksum} it also sums every byte it reads ({@code get(i)} per byte), the same work as
  * the benchmark's kqlisten data listener.
  */
-public final class NioServer implements StatsFile.Source {
+public final class NioServer {
 
-    // Written by the selector thread only; volatile for the stats publisher.
-    private volatile long bytes;
+    private final ServerCounters counters;
 
-    private volatile long reads;
-
-    private volatile long accepted;
-
-    private volatile long closed;
-
-    private volatile boolean ready;
-
-    private volatile long sum;
-
-    private final boolean checksum;
-
-    private NioServer(boolean checksum) {
-        this.checksum = checksum;
+    private NioServer(ServerCounters counters) {
+        this.counters = counters;
     }
 
     public static void main(String[] args) throws IOException {
-        new NioServer(args.length > 2 && args[2].equals("checksum")).run(Integer.parseInt(args[0]), args[1]);
+        new NioServer(new ServerCounters(args)).run(Integer.parseInt(args[0]), args[1]);
     }
 
     private void run(int port, String statsPath) throws IOException {
-        StatsFile.publish(Paths.get(statsPath), this);
+        StatsFile.publish(Paths.get(statsPath), this.counters);
         ByteBuffer buffer = ByteBuffer.allocateDirect(65536);
         try (Selector selector = Selector.open(); ServerSocketChannel server = ServerSocketChannel.open()) {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 65535);
             server.configureBlocking(false);
             server.register(selector, SelectionKey.OP_ACCEPT);
-            this.ready = true;
+            this.counters.listening();
             while (true) {
                 selector.select();
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
@@ -72,7 +59,7 @@ public final class NioServer implements StatsFile.Source {
         while ((channel = server.accept()) != null) {
             channel.configureBlocking(false);
             channel.register(selector, SelectionKey.OP_READ);
-            this.accepted++;
+            this.counters.countAccepted();
         }
     }
 
@@ -87,15 +74,14 @@ public final class NioServer implements StatsFile.Source {
             n = -1;
         }
         if (n > 0) {
-            if (this.checksum) {
-                long s = this.sum;
+            if (this.counters.checksum) {
+                long s = this.counters.sum();
                 for (int i = 0; i < n; i++) {
                     s += buffer.get(i) & 0xff;
                 }
-                this.sum = s;
+                this.counters.sum(s);
             }
-            this.bytes += n;
-            this.reads++;
+            this.counters.countRead(n);
         }
         else if (n < 0) {
             key.cancel();
@@ -105,33 +91,8 @@ public final class NioServer implements StatsFile.Source {
             catch (IOException ex) {
                 // Closing a reset connection: nothing left to release.
             }
-            this.closed++;
+            this.counters.countClosed();
         }
-    }
-
-    @Override
-    public long bytes() {
-        return this.bytes;
-    }
-
-    @Override
-    public long reads() {
-        return this.reads;
-    }
-
-    @Override
-    public long accepted() {
-        return this.accepted;
-    }
-
-    @Override
-    public long closed() {
-        return this.closed;
-    }
-
-    @Override
-    public boolean ready() {
-        return this.ready;
     }
 
 }

@@ -1,0 +1,83 @@
+package dev.kqlisten.bench;
+
+/**
+ * What a reference server counts and {@link StatsFile} publishes: written by the server's one
+ * I/O thread only, volatile so that the publisher thread reads current values. With
+ * {@code checksum} (the third argument of both servers) the server also sums every byte it
+ * reads, the same work as the benchmark's kqlisten data listener.
+ */
+final class ServerCounters implements StatsFile.Source {
+
+    final boolean checksum;
+
+    private volatile long bytes;
+
+    private volatile long reads;
+
+    private volatile long sum;
+
+    private volatile long accepted;
+
+    private volatile long closed;
+
+    private volatile boolean ready;
+
+    /** @param args the server's {@code PORT STATS_FILE [count|checksum]} */
+    ServerCounters(String[] args) {
+        this.checksum = args.length > 2 && args[2].equals("checksum");
+    }
+
+    /** The running byte sum of checksum mode, for the server to add to in its read loop. */
+    long sum() {
+        return this.sum;
+    }
+
+    void sum(long sum) {
+        this.sum = sum;
+    }
+
+    /** A read that returned {@code n} bytes. */
+    void countRead(int n) {
+        this.bytes += n;
+        this.reads++;
+    }
+
+    void countAccepted() {
+        this.accepted++;
+    }
+
+    void countClosed() {
+        this.closed++;
+    }
+
+    /** The server listens: from now on the stats file carries its magic. */
+    void listening() {
+        this.ready = true;
+    }
+
+    @Override
+    public long bytes() {
+        return this.bytes;
+    }
+
+    @Override
+    public long reads() {
+        return this.reads;
+    }
+
+    @Override
+    public long accepted() {
+        return this.accepted;
+    }
+
+    @Override
+    public long closed() {
+        return this.closed;
+    }
+
+    @Override
+    public boolean ready() {
+        return this.ready;
+    }
+
+}
