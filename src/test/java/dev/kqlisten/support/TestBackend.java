@@ -39,15 +39,19 @@ public record TestBackend(String name, Backend backend, String library, KQueueAb
                         backends.add(new TestBackend("epoll", Backend.EPOLL, null, null));
                     }
                 }
-                case "kqueue" -> backends.add(kqueue(linux));
+                case "kqueue" -> backends.add(kqueue());
                 default -> throw new IllegalArgumentException("kqlisten.test.backends: unknown backend '" + name + "'");
             }
         }
         return backends;
     }
 
-    private static TestBackend kqueue(boolean linux) {
-        if (!linux) {
+    /**
+     * The kqueue backend of this host: the C library's kqueue on a BSD, the test library named by
+     * {@code kqlisten.test.kqueue.library} on Linux. Call {@link #assumeAvailable()} before use.
+     */
+    public static TestBackend kqueue() {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
             return new TestBackend("kqueue", Backend.KQUEUE, null, null);
         }
         String library = System.getProperty("kqlisten.test.kqueue.library");

@@ -1,7 +1,5 @@
 package dev.kqlisten.nativeio.bsd;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,9 +19,9 @@ import dev.kqlisten.nativeio.KQueueAbi;
 import dev.kqlisten.nativeio.linux.LinuxConstants;
 import dev.kqlisten.nativeio.unix.ErrnoTable;
 import dev.kqlisten.nativeio.unix.PosixLibc;
+import dev.kqlisten.support.TestBackend;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * {@code struct kevent} in bulk, through the backend's own {@link KQueueLibc} and
@@ -63,20 +61,14 @@ class KeventContractTests {
 
     @BeforeEach
     void openQueue() {
+        TestBackend kqueue = TestBackend.kqueue().assumeAvailable();
+        String library = kqueue.library();
         KQueueAbi abi;
-        String library;
         if (HostPlatform.current().os() == HostOs.LINUX) {
-            library = System.getProperty("kqlisten.test.kqueue.library");
-            abi = KQueueAbi.valueOf(System.getProperty("kqlisten.test.kqueue.abi", "FREEBSD"));
-            if (library == null || !Files.isRegularFile(Path.of(library))) {
-                String message = "KQUEUE CONTRACT TESTS SKIPPED: no kqueue-compatible library at " + library;
-                System.err.println("*** " + message + " ***");
-                abort(message);
-            }
+            abi = kqueue.abi();
             this.errnos = LinuxConstants.SOCKETS.errnos();
         }
         else {
-            library = null;
             abi = HostPlatform.current().os().nativeKQueueAbi();
             this.errnos = BsdConstants.forOs(HostPlatform.current().os()).errnos();
         }
