@@ -68,7 +68,7 @@ class BorrowedDataIntegrationTests {
                 client.shutdownOutput();
                 recorder.awaitClosed(1, WAIT);
                 ConnectionTrace trace = recorder.byClientPort(client.getLocalPort());
-                assertThat(trace.shape()).containsExactly("opened", "read*", "eof", "closed");
+                trace.assertOrderlyClose();
                 CRC32 sent = new CRC32();
                 sent.update(payload);
                 assertThat(trace.count()).isEqualTo(payload.length);

@@ -13,6 +13,7 @@ import dev.kqlisten.boot.event.TcpConnectionEvent;
 import dev.kqlisten.dispatch.DispatchBudget;
 import dev.kqlisten.server.KqlistenServer;
 import dev.kqlisten.support.ConnectionTrace;
+import dev.kqlisten.support.TestApplication;
 import dev.kqlisten.support.TestBackend;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
@@ -43,7 +44,7 @@ class ExecutorDispatchIntegrationTests {
                 "--kqlisten.dispatch.max-bytes-in-flight-per-connection=64KB",
                 "--kqlisten.listeners[0].read-buffer-size=8KB")) {
             EventRecorder events = context.getBean(EventRecorder.class);
-            int port = context.getEnvironment().getProperty("local.kqlisten.port", Integer.class);
+            int port = TestApplication.port(context);
             byte[] payload = new byte[2 << 20];
             new SplittableRandom(42).nextBytes(payload);
             try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -54,9 +55,8 @@ class ExecutorDispatchIntegrationTests {
                 client.shutdownOutput();
                 events.recorder.awaitClosed(1, WAIT);
                 ConnectionTrace trace = events.recorder.byClientPort(client.getLocalPort());
-                assertThat(trace.shape()).containsExactly("opened", "read*", "eof", "closed");
+                trace.assertOrderlyClose();
                 assertThat(trace.bytes()).isEqualTo(payload);
-                assertThat(trace.closeReason()).isEqualTo("PEER_CLOSED");
             }
             assertThat(context.getBean(ThreadRecorder.class).threads).isNotEmpty()
                 .allMatch((name) -> name.matches("kqlisten-dispatch-[12]"));

@@ -15,6 +15,7 @@ import dev.kqlisten.boot.event.TcpConnectionOpenedEvent;
 import dev.kqlisten.boot.event.TcpDataReceivedEvent;
 import dev.kqlisten.boot.event.TcpListenerStartedEvent;
 import dev.kqlisten.boot.event.TcpPeerClosedEvent;
+import dev.kqlisten.support.BackendTest;
 import dev.kqlisten.support.ConnectionTrace;
 import dev.kqlisten.support.OpenFileDescriptors;
 import dev.kqlisten.support.TestApplication;
@@ -25,8 +26,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -50,16 +49,11 @@ class KqlistenApplicationIntegrationTests {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    static List<TestBackend> backends() {
-        return TestBackend.all();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void listenersSeeOpenedReadsEofClosedInOrderWithExactBytes(TestBackend backend) throws Exception {
         try (ConfigurableApplicationContext context = start(backend, 0, null)) {
             EventRecorder events = context.getBean(EventRecorder.class);
-            int port = context.getEnvironment().getProperty("local.kqlisten.port", Integer.class);
+            int port = TestApplication.port(context);
             assertThat(port).isPositive();
             assertThat(events.started).singleElement().satisfies((started) -> {
                 assertThat(started.getPort()).isEqualTo(port);
@@ -71,15 +65,13 @@ class KqlistenApplicationIntegrationTests {
                 client.shutdownOutput();
                 events.recorder.awaitClosed(1, WAIT);
                 ConnectionTrace trace = events.recorder.byClientPort(client.getLocalPort());
-                assertThat(trace.shape()).containsExactly("opened", "read*", "eof", "closed");
+                trace.assertOrderlyClose();
                 assertThat(trace.bytes()).isEqualTo(payload);
-                assertThat(trace.closeReason()).isEqualTo("PEER_CLOSED");
             }
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void severalListenersServeSideBySideEachWithItsNameAndPort(TestBackend backend) throws Exception {
         try (ConfigurableApplicationContext context = start(backend, 0, null, "--kqlisten.listeners[1].name=second",
                 "--kqlisten.listeners[1].address=::1", "--kqlisten.listeners[1].port=0")) {
@@ -105,12 +97,11 @@ class KqlistenApplicationIntegrationTests {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void aThrowingListenerIsCountedAndOtherListenersStillGetEveryEvent(TestBackend backend) throws Exception {
         try (ConfigurableApplicationContext context = start(backend, 0, Throwing.class)) {
             EventRecorder events = context.getBean(EventRecorder.class);
-            int port = context.getEnvironment().getProperty("local.kqlisten.port", Integer.class);
+            int port = TestApplication.port(context);
             byte[] payload = new byte[200_000];
             java.util.Arrays.fill(payload, (byte) 'x');
             try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -119,7 +110,7 @@ class KqlistenApplicationIntegrationTests {
                 events.recorder.awaitClosed(1, WAIT);
                 ConnectionTrace trace = events.recorder.byClientPort(client.getLocalPort());
                 assertThat(trace.count()).isEqualTo(payload.length);
-                assertThat(trace.shape()).containsExactly("opened", "read*", "eof", "closed");
+                trace.assertOrderlyClose();
             }
             assertThat(context.getBean(Throwing.class).thrown).isPositive();
             assertThat(context.getBean(EventListenerFailureCounter.class).count())
@@ -127,8 +118,7 @@ class KqlistenApplicationIntegrationTests {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void stopClosesEverythingAndARestartBindsTheSamePortAtOnce(TestBackend backend) throws Exception {
         Assumptions.assumeTrue(OpenFileDescriptors.countable(), "needs /proc/self/fd");
         // Warm-up: class loading, jar files and native libraries open descriptors once per JVM.
@@ -138,7 +128,7 @@ class KqlistenApplicationIntegrationTests {
         List<Socket> clients = new ArrayList<>();
         try (ConfigurableApplicationContext context = start(backend, 0, null)) {
             EventRecorder events = context.getBean(EventRecorder.class);
-            port = context.getEnvironment().getProperty("local.kqlisten.port", Integer.class);
+            port = TestApplication.port(context);
             for (int i = 0; i < 20; i++) {
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), port);
                 client.getOutputStream().write("still open".getBytes(StandardCharsets.US_ASCII));
@@ -161,8 +151,7 @@ class KqlistenApplicationIntegrationTests {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void aPortInUseFailsStartUpWithAnExplanation(TestBackend backend, CapturedOutput output) throws Exception {
         backend.assumeAvailable();
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -176,8 +165,7 @@ class KqlistenApplicationIntegrationTests {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void anAddressNotOnThisHostFailsStartUpNamingTheProperty(TestBackend backend, CapturedOutput output) {
         backend.assumeAvailable();
         // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never assigned to a host; bind fails with EADDRNOTAVAIL.

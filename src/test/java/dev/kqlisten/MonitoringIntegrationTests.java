@@ -14,14 +14,13 @@ import java.util.concurrent.TimeUnit;
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.context.event.EventListener;
 
 import dev.kqlisten.boot.event.TcpConnectionClosedEvent;
 import dev.kqlisten.boot.event.TcpConnectionOpenedEvent;
 import dev.kqlisten.boot.event.TcpDataReceivedEvent;
+import dev.kqlisten.support.BackendTest;
 import dev.kqlisten.support.TestBackend;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,12 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(180)
 class MonitoringIntegrationTests {
 
-    static List<TestBackend> backends() {
-        return TestBackend.all();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void endpointListsListenersWithTheirConnectionsAndSelectsOne(TestBackend backend) throws Exception {
         // Peers are masked by default (ManagementDefaultsIntegrationTests); this test opens them up.
         try (MonitoredApp app = MonitoredApp.start(backend, Recorder.class,
@@ -84,8 +78,7 @@ class MonitoringIntegrationTests {
     }
 
     // Closing is a write operation: off until management.endpoint.kqlisten.access grants it.
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void closingAConnectionIsDeniedByDefault(TestBackend backend) throws Exception {
         try (MonitoredApp app = MonitoredApp.start(backend, Recorder.class);
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), app.tcpPort())) {
@@ -96,8 +89,7 @@ class MonitoringIntegrationTests {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void closingAConnectionWorksWhenGrantedAndTheClosedEventSaysOperator(TestBackend backend) throws Exception {
         try (MonitoredApp app = MonitoredApp.start(backend, Recorder.class,
                 "--management.endpoint.kqlisten.access=unrestricted");
@@ -118,8 +110,7 @@ class MonitoringIntegrationTests {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void healthIsDownWhileAListenerBlocksThePollerBeyondTheThresholdAndUpAfter(TestBackend backend)
             throws Exception {
         // Details are for authorized callers only by default; this test opens them up.

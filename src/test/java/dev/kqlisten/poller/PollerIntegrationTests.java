@@ -20,6 +20,7 @@ import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionInfo;
 import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.Multiplexers;
+import dev.kqlisten.support.BackendTest;
 import dev.kqlisten.support.ConnectionTrace;
 import dev.kqlisten.support.OpenFileDescriptors;
 import dev.kqlisten.support.TestBackend;
@@ -27,8 +28,6 @@ import dev.kqlisten.support.TrafficRecorder;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,12 +42,7 @@ class PollerIntegrationTests {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    static List<TestBackend> backends() {
-        return TestBackend.all();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void eventsArriveInOrderWithByteExactPayload(TestBackend backend) throws Exception {
         TrafficRecorder recorder = new TrafficRecorder(true);
         try (Running server = Running.start(backend, InetAddress.getLoopbackAddress(), 8, recorder)) {
@@ -61,14 +55,12 @@ class PollerIntegrationTests {
                 recorder.awaitClosed(1, WAIT);
             }
             ConnectionTrace trace = recorder.byClientPort(clientPort);
-            assertThat(trace.shape()).containsExactly("opened", "read*", "eof", "closed");
+            trace.assertOrderlyClose();
             assertThat(trace.bytes()).isEqualTo(payload);
-            assertThat(trace.closeReason()).isEqualTo("PEER_CLOSED");
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void ephemeralPortIsReportedAndIpv6Works(TestBackend backend) throws Exception {
         InetAddress v6 = InetAddress.getByName("::1");
         TrafficRecorder recorder = new TrafficRecorder(true);
@@ -86,8 +78,7 @@ class PollerIntegrationTests {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void thousandConcurrentConnectionsDeliverEveryByte(TestBackend backend) throws Exception {
         int connections = 1000;
         TrafficRecorder recorder = new TrafficRecorder(false);
@@ -153,8 +144,7 @@ class PollerIntegrationTests {
         return new long[] { length, crc.getValue() };
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void clientResetMidStreamClosesWithReset(TestBackend backend) throws Exception {
         TrafficRecorder recorder = new TrafficRecorder(true);
         try (Running server = Running.start(backend, InetAddress.getLoopbackAddress(), 64 * 1024, recorder)) {
@@ -176,8 +166,7 @@ class PollerIntegrationTests {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void halfCloseWithDataStillInFlightDeliversEverythingBeforeEof(TestBackend backend) throws Exception {
         TrafficRecorder recorder = new TrafficRecorder(true);
         // A 1 KiB read buffer and a 1 MiB burst: the FIN arrives while most bytes are still queued.
@@ -189,7 +178,7 @@ class PollerIntegrationTests {
                 client.shutdownOutput();
                 recorder.awaitClosed(1, WAIT);
                 ConnectionTrace trace = recorder.byClientPort(client.getLocalPort());
-                assertThat(trace.shape()).containsExactly("opened", "read*", "eof", "closed");
+                trace.assertOrderlyClose();
                 assertThat(trace.bytes()).isEqualTo(burst);
                 // The server did not close before our side: reading gives a clean EOF, not a reset.
                 assertThat(client.getInputStream().read()).isEqualTo(-1);
@@ -197,8 +186,7 @@ class PollerIntegrationTests {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void stoppingReleasesEveryDescriptor(TestBackend backend) throws Exception {
         Assumptions.assumeTrue(OpenFileDescriptors.countable(), "needs /proc/self/fd");
         // Warm up once so lazily opened JDK/JNA descriptors (jars, libraries) are not counted.

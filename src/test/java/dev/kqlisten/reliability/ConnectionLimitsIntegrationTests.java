@@ -13,6 +13,7 @@ import java.util.List;
 import dev.kqlisten.boot.event.TcpConnectionRejectedEvent;
 import dev.kqlisten.connection.RejectReason;
 import dev.kqlisten.support.AppEvents;
+import dev.kqlisten.support.BackendTest;
 import dev.kqlisten.support.ConnectionTrace;
 import dev.kqlisten.support.TestApplication;
 import dev.kqlisten.support.TestBackend;
@@ -20,8 +21,6 @@ import dev.kqlisten.support.TrafficRecorder;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -41,12 +40,7 @@ class ConnectionLimitsIntegrationTests {
 
     private static final byte[] HELLO = "hello".getBytes(StandardCharsets.US_ASCII);
 
-    static List<TestBackend> backends() {
-        return TestBackend.all();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void theConnectionBeyondMaxConnectionsIsRejectedAndTheOthersAreServed(TestBackend backend) throws Exception {
         int max = 5;
         List<Socket> admitted = new ArrayList<>();
@@ -91,8 +85,7 @@ class ConnectionLimitsIntegrationTests {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void theConnectionBeyondThePerAddressLimitIsRejectedWhileOtherAddressesAreAdmitted(TestBackend backend)
             throws Exception {
         InetAddress other = InetAddress.getByName("127.0.0.2");
@@ -175,9 +168,8 @@ class ConnectionLimitsIntegrationTests {
 
     private static ConnectionTrace assertServedInFull(TrafficRecorder recorder, Socket client) {
         ConnectionTrace trace = recorder.byClientPort(client.getLocalPort());
-        assertThat(trace.shape()).containsExactly("opened", "read*", "eof", "closed");
+        trace.assertOrderlyClose();
         assertThat(trace.count()).isEqualTo(2L * HELLO.length);
-        assertThat(trace.closeReason()).isEqualTo("PEER_CLOSED");
         return trace;
     }
 

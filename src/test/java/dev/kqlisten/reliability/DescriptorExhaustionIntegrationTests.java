@@ -10,13 +10,12 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.kqlisten.support.BackendTest;
 import dev.kqlisten.support.ChildApplication;
 import dev.kqlisten.support.TestBackend;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,12 +68,7 @@ class DescriptorExhaustionIntegrationTests {
 
     private static final Pattern PAUSED = Pattern.compile("Listener 'it': accept failed: EMFILE .*accepting paused");
 
-    static List<TestBackend> backends() {
-        return TestBackend.all();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void acceptingPausesWhenDescriptorsRunOutAndResumesWhenOneIsFreed(TestBackend backend) throws Exception {
         Assumptions.assumeTrue(System.getProperty("os.name", "").startsWith("Linux"), "reads /proc/<pid>");
         backend.assumeAvailable();

@@ -12,12 +12,11 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.kqlisten.support.BackendTest;
 import dev.kqlisten.support.ChildApplication;
 import dev.kqlisten.support.TestBackend;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,12 +79,7 @@ class DescriptorReserveIntegrationTests {
 
     private int scrapes;
 
-    static List<TestBackend> backends() {
-        return TestBackend.all();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void everyScrapeSucceedsWhileMoreClientsConnectThanThereAreDescriptors(TestBackend backend) throws Exception {
         Assumptions.assumeTrue(System.getProperty("os.name", "").startsWith("Linux"), "reads /proc/<pid>");
         backend.assumeAvailable();

@@ -19,12 +19,11 @@ import java.util.concurrent.TimeUnit;
 import dev.kqlisten.boot.event.TcpConnectionClosedEvent;
 import dev.kqlisten.boot.event.TcpConnectionOpenedEvent;
 import dev.kqlisten.boot.event.TcpDataReceivedEvent;
+import dev.kqlisten.support.BackendTest;
 import dev.kqlisten.support.TestApplication;
 import dev.kqlisten.support.TestBackend;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.EventListener;
@@ -54,12 +53,7 @@ class DescriptorReuseIntegrationTests {
 
     private static final int PART = 3000;
 
-    static List<TestBackend> backends() {
-        return TestBackend.all();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void noReadIsEverDeliveredToAnotherConnection(TestBackend backend) throws Exception {
         ExecutorService clientsPool = Executors.newFixedThreadPool(8);
         List<Client> previous = new ArrayList<>();

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.kqlisten.support.AppEvents;
+import dev.kqlisten.support.BackendTest;
 import dev.kqlisten.support.ConnectionTrace;
 import dev.kqlisten.support.OpenFileDescriptors;
 import dev.kqlisten.support.PseudoRandomStream;
@@ -24,8 +25,6 @@ import dev.kqlisten.support.TrafficRecorder;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -51,17 +50,12 @@ class GracefulShutdownIntegrationTests {
 
     private static final int PART = 50_000;
 
-    static List<TestBackend> backends() {
-        return TestBackend.all();
-    }
-
     private static ConfigurableApplicationContext start(TestBackend backend) {
         return TestApplication.start(backend, "--server.shutdown=graceful",
                 "--kqlisten.shutdown-timeout=" + SHUTDOWN_TIMEOUT.toMillis() + "ms");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void connectedClientsFinishWhileTheListenerIsGoneAndTheLastIsClosedAtTheTimeout(TestBackend backend)
             throws Exception {
         Assumptions.assumeTrue(OpenFileDescriptors.countable(), "needs /proc/self/fd");
@@ -102,10 +96,9 @@ class GracefulShutdownIntegrationTests {
             for (int i = 0; i < CLIENTS; i++) {
                 Socket client = clients.get(i);
                 ConnectionTrace trace = recorder.byClientPort(client.getLocalPort());
-                assertThat(trace.shape()).containsExactly("opened", "read*", "eof", "closed");
+                trace.assertOrderlyClose();
                 assertThat(trace.count()).isEqualTo(2L * PART);
                 assertThat(trace.crc()).isEqualTo(PseudoRandomStream.crcOfPrefix(i, 2L * PART));
-                assertThat(trace.closeReason()).isEqualTo("PEER_CLOSED");
                 client.setSoTimeout((int) WAIT.toMillis());
                 assertThat(client.getInputStream().read()).as("end of stream from the server").isEqualTo(-1);
             }

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.kqlisten.nativeio.Backend;
 import dev.kqlisten.server.TcpListenerInfo;
+import dev.kqlisten.support.BackendTest;
 import dev.kqlisten.support.ConnectionTrace;
 import dev.kqlisten.support.PseudoRandomStream;
 import dev.kqlisten.support.TestApplication;
@@ -28,8 +29,6 @@ import dev.kqlisten.support.TestBackend;
 import dev.kqlisten.support.TrafficRecorder;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -62,12 +61,7 @@ class SoakIntegrationTests {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    static List<TestBackend> backends() {
-        return TestBackend.all();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void everyByteOfAThousandConcurrentStreamsArrivesInOrder(TestBackend backend) throws Exception {
         List<Plan> plans = plans(CONNECTIONS);
         List<Socket> clients = new ArrayList<>();

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * What one connection went through, as seen by a listener: the kinds of event in order, a
  * checksum and count of its bytes in event order, and how it was closed. Keeps the bytes too
@@ -95,6 +97,16 @@ public final class ConnectionTrace {
             }
         }
         return shape;
+    }
+
+    /**
+     * Asserts an orderly life: opened, reads (if any), the peer's EOF after them, then closed
+     * with PEER_CLOSED. What each test checks of the bytes it adds itself.
+     */
+    public ConnectionTrace assertOrderlyClose() {
+        assertThat(shape()).as("events of connection %d", this.id).containsExactly("opened", "read*", "eof", "closed");
+        assertThat(closeReason()).as("close reason of connection %d", this.id).isEqualTo("PEER_CLOSED");
+        return this;
     }
 
 }

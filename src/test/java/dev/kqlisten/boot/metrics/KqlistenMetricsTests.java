@@ -13,8 +13,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.kqlisten.boot.event.EventListenerFailureCounter;
 import dev.kqlisten.boot.event.PublishedEventCounter;
@@ -25,6 +23,7 @@ import dev.kqlisten.nativeio.Multiplexers;
 import dev.kqlisten.poller.Poller;
 import dev.kqlisten.poller.PollerConfig;
 import dev.kqlisten.poller.PollerListener;
+import dev.kqlisten.support.BackendTest;
 import dev.kqlisten.support.TestBackend;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,10 +38,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KqlistenMetricsTests {
 
     private static final int BYTES = 1000;
-
-    static List<TestBackend> backends() {
-        return TestBackend.all();
-    }
 
     @Test
     void metersExistAtZeroBeforeTheListenerStarts() {
@@ -64,8 +59,7 @@ class KqlistenMetricsTests {
             .containsExactlyInAnyOrder("DESCRIPTORS_EXHAUSTED", "DESCRIPTOR_RESERVE");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @BackendTest
     void everyMeterCountsKnownTraffic(TestBackend backend) throws Exception {
         backend.assumeAvailable();
         MeterRegistry registry = new SimpleMeterRegistry();
