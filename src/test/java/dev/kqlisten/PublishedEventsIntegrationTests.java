@@ -98,10 +98,7 @@ class PublishedEventsIntegrationTests {
             }
         }
         assertThat(published(registry, "opened")).isEqualTo(received.opened.get()).isEqualTo(2);
-        // The executor mode's dispatcher does not forward rejections (PollerListener's default
-        // ignores them), so none is published there, and the meter no longer claims one.
-        assertThat(published(registry, "rejected")).isEqualTo(received.rejected.get())
-            .isEqualTo(mode.equals("poller") ? 1 : 0);
+        assertThat(published(registry, "rejected")).isEqualTo(received.rejected.get()).isEqualTo(1);
         assertThat(published(registry, "peer-closed")).isEqualTo(received.peerClosed.get()).isEqualTo(1);
         assertThat(published(registry, "closed")).isEqualTo(received.closed.get()).isEqualTo(2);
         // One per read, whichever data events it made: with both kinds, each read makes one of each.

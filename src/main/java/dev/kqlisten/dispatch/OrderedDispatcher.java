@@ -2,6 +2,7 @@ package dev.kqlisten.dispatch;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionInfo;
+import dev.kqlisten.connection.RejectReason;
 import dev.kqlisten.poller.PollerListener;
 import dev.kqlisten.poller.ReadFlowControl;
 
@@ -138,6 +140,31 @@ public final class OrderedDispatcher implements PollerListener {
         }
         lane.closing = true;
         lane.enqueue(new Event(reason, error));
+    }
+
+    /**
+     * A rejected connection has no lane (no other event of it exists): its one event runs on the
+     * executor as a task of its own, or here when the executor refuses it.
+     */
+    @Override
+    public void rejected(String listenerName, InetSocketAddress remoteAddress, RejectReason reason) {
+        Runnable task = () -> {
+            try {
+                this.delegate.rejected(listenerName, remoteAddress, reason);
+            }
+            catch (RuntimeException ex) {
+                this.budget.listenerFailed();
+                logger.log(Level.WARNING, "Listener '" + listenerName + "': an event listener threw on the rejection "
+                        + "of a connection from " + remoteAddress, ex);
+            }
+        };
+        try {
+            this.executor.execute(task);
+        }
+        catch (RejectedExecutionException ex) {
+            rejected(ex);
+            task.run();
+        }
     }
 
     private Lane lane(ConnectionInfo connection) {

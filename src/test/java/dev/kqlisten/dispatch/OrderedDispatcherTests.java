@@ -25,14 +25,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
-import dev.kqlisten.poller.PollerListener;
-import dev.kqlisten.poller.ReadFlowControl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionInfo;
+import dev.kqlisten.connection.RejectReason;
+import dev.kqlisten.poller.PollerListener;
+import dev.kqlisten.poller.ReadFlowControl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -182,6 +183,45 @@ class OrderedDispatcherTests {
 
     // The poller may read once more between a resume being asked and being applied; it must
     // suspend again even though, for the dispatcher, the connection is already suspended.
+    @Test
+    void rejectionsAreForwardedOnTheExecutorAndAThrowingListenerIsCounted() {
+        List<String> rejections = new ArrayList<>();
+        PollerListener listener = new Adapter() {
+
+            @Override
+            public void rejected(String listenerName, InetSocketAddress remoteAddress, RejectReason reason) {
+                rejections.add(listenerName + " " + remoteAddress.getPort() + " " + reason);
+                throw new IllegalStateException("listener failure");
+            }
+
+        };
+        DispatchBudget budget = new DispatchBudget(100, 10_000);
+        OrderedDispatcher dispatcher = dispatcher(listener, this.manual, budget, 10);
+        dispatcher.rejected("test", new InetSocketAddress("127.0.0.1", 40001), RejectReason.MAX_CONNECTIONS);
+        assertThat(rejections).isEmpty();
+        this.manual.runAll();
+        assertThat(rejections).containsExactly("test 40001 MAX_CONNECTIONS");
+        assertThat(budget.listenerFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void aRejectionRefusedByTheExecutorRunsOnTheCallingThread() {
+        List<RejectReason> rejections = new ArrayList<>();
+        PollerListener listener = new Adapter() {
+
+            @Override
+            public void rejected(String listenerName, InetSocketAddress remoteAddress, RejectReason reason) {
+                rejections.add(reason);
+            }
+
+        };
+        OrderedDispatcher dispatcher = dispatcher(listener, (task) -> {
+            throw new RejectedExecutionException("shut down");
+        }, new DispatchBudget(100, 10_000), 10);
+        dispatcher.rejected("test", new InetSocketAddress("127.0.0.1", 40001), RejectReason.MAX_CONNECTIONS_PER_ADDRESS);
+        assertThat(rejections).containsExactly(RejectReason.MAX_CONNECTIONS_PER_ADDRESS);
+    }
+
     @Test
     void everyReadOverTheBoundSuspendsAgain() {
         OrderedDispatcher dispatcher = dispatcher(new Adapter(), this.manual, new DispatchBudget(100, 10_000), 10);
