@@ -6,15 +6,9 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
-import dev.kqlisten.boot.diagnostics.DescriptorReserveException;
-import dev.kqlisten.boot.diagnostics.TcpBindException;
-import dev.kqlisten.boot.diagnostics.TcpPortInUseException;
 import dev.kqlisten.boot.event.TcpListenerStartedEvent;
 import dev.kqlisten.boot.event.TcpListenerStoppedEvent;
-import dev.kqlisten.nativeio.Errno;
-import dev.kqlisten.server.DescriptorReserveTooLargeException;
 import dev.kqlisten.server.KqlistenServer;
-import dev.kqlisten.server.ListenerBindException;
 import dev.kqlisten.server.Shutdown;
 import dev.kqlisten.server.TcpListenerInfo;
 
@@ -23,8 +17,7 @@ import dev.kqlisten.server.TcpListenerInfo;
  * the way Boot's {@code WebServerStartStopLifecycle} runs its {@code WebServer}. Publishes a
  * {@link TcpListenerStartedEvent} per listener once all are bound and a
  * {@link TcpListenerStoppedEvent} per listener once the server has stopped (after the dispatch
- * threads delivered what was queued), and turns the server's start-up failures into the
- * exceptions kqlisten's failure analyzers explain.
+ * threads delivered what was queued).
  */
 public class KqlistenServerLifecycle implements SmartLifecycle {
 
@@ -57,20 +50,9 @@ public class KqlistenServerLifecycle implements SmartLifecycle {
         if (this.server.isRunning()) {
             return;
         }
-        try {
-            this.server.start();
-        }
-        catch (ListenerBindException ex) {
-            if (ex.getCause().kind() == Errno.EADDRINUSE) {
-                throw new TcpPortInUseException(ex.getListenerName(), ex.getListenerIndex(), ex.getAddress(),
-                        ex.getPort(), ex.getCause());
-            }
-            throw new TcpBindException(ex.getListenerName(), ex.getListenerIndex(), ex.getAddress(), ex.getPort(),
-                    ex.getCause());
-        }
-        catch (DescriptorReserveTooLargeException ex) {
-            throw new DescriptorReserveException(ex.getReserved(), ex.getLimit());
-        }
+        // A failure (ListenerBindException, DescriptorReserveException) propagates as it is:
+        // kqlisten's failure analyzers explain it.
+        this.server.start();
         for (TcpListenerInfo r : this.server.getListeners()) {
             this.publisher.publishEvent(new TcpListenerStartedEvent(this, r.name(), r.address(), r.backend()));
         }

@@ -23,6 +23,7 @@ import dev.kqlisten.dispatch.DispatchBudget;
 import dev.kqlisten.dispatch.ExecutorDispatch;
 import dev.kqlisten.dispatch.OrderedDispatcher;
 import dev.kqlisten.nativeio.DescriptorLimit;
+import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.poller.DescriptorBudget;
 import dev.kqlisten.poller.Poller;
@@ -88,7 +89,7 @@ public class KqlistenServer {
     /**
      * Binds every listener, then starts their threads; does nothing when running.
      *
-     * @throws DescriptorReserveTooLargeException if the reserve leaves no descriptor, before
+     * @throws DescriptorReserveException if the reserve leaves no descriptor, before
      * anything is bound
      * @throws ListenerBindException if a listener cannot listen; what was bound is released
      * @throws dev.kqlisten.nativeio.NativeTransportUnavailableException if the backend cannot run here
@@ -145,7 +146,7 @@ public class KqlistenServer {
             return new DescriptorBudget(DescriptorBudget.UNLIMITED, "descriptor limit unlimited");
         }
         if (reserved >= limit.soft()) {
-            throw new DescriptorReserveTooLargeException(reserved, limit.soft());
+            throw new DescriptorReserveException(reserved, limit.soft());
         }
         long capacity = Math.min(limit.soft() - reserved, DescriptorBudget.UNLIMITED);
         DescriptorBudget budget = new DescriptorBudget((int) capacity,
@@ -179,6 +180,10 @@ public class KqlistenServer {
                     listener.transport().maxEvents(), target);
         }
         catch (NativeIoException ex) {
+            if (ex.kind() == Errno.EADDRINUSE) {
+                throw new ListenerPortInUseException(index, listener.name(), listener.listen().address(),
+                        listener.listen().port(), ex);
+            }
             throw new ListenerBindException(index, listener.name(), listener.listen().address(),
                     listener.listen().port(), ex);
         }

@@ -6,7 +6,8 @@ import dev.kqlisten.nativeio.NativeIoException;
 
 /**
  * A listener of a {@link KqlistenServer} could not be bound or put in the listening state; the
- * cause's {@link NativeIoException#kind()} tells why ({@code EADDRINUSE} for a port clash).
+ * cause's {@link NativeIoException#kind()} tells why. A port clash is the subclass
+ * {@link ListenerPortInUseException}.
  */
 public class ListenerBindException extends RuntimeException {
 
@@ -22,9 +23,13 @@ public class ListenerBindException extends RuntimeException {
 
     public ListenerBindException(int listenerIndex, String listenerName, InetAddress address, int port,
             NativeIoException cause) {
-        super("Listener " + listenerIndex + " ('" + listenerName + "') could not listen on "
-                + SocketAddresses.format(address, port) + ": " + cause.getMessage(),
-                cause);
+        this("TCP listener '" + listenerName + "' failed to bind " + SocketAddresses.format(address, port) + ": "
+                + cause.getMessage(), listenerIndex, listenerName, address, port, cause);
+    }
+
+    protected ListenerBindException(String message, int listenerIndex, String listenerName, InetAddress address,
+            int port, NativeIoException cause) {
+        super(message, cause);
         this.listenerIndex = listenerIndex;
         this.listenerName = listenerName;
         this.address = address;
@@ -47,6 +52,11 @@ public class ListenerBindException extends RuntimeException {
     /** The configured port (0 when the kernel was to choose). */
     public int getPort() {
         return this.port;
+    }
+
+    /** {@code 127.0.0.1:1815} or {@code [::1]:1815}. */
+    public String getEndpoint() {
+        return SocketAddresses.format(this.address, this.port);
     }
 
     @Override

@@ -11,9 +11,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import dev.kqlisten.boot.diagnostics.DescriptorReserveException;
-import dev.kqlisten.boot.diagnostics.TcpBindException;
-import dev.kqlisten.boot.diagnostics.TcpPortInUseException;
 import dev.kqlisten.boot.event.TcpConnectionEvent;
 import dev.kqlisten.boot.event.TcpConnectionOpenedEvent;
 import dev.kqlisten.boot.event.TcpEvent;
@@ -27,7 +24,10 @@ import dev.kqlisten.nativeio.NativeTransportUnavailableException;
 import dev.kqlisten.nativeio.TransportOptions;
 import dev.kqlisten.poller.FakeTransport;
 import dev.kqlisten.poller.PollerObserver;
+import dev.kqlisten.server.DescriptorReserveException;
 import dev.kqlisten.server.KqlistenServer;
+import dev.kqlisten.server.ListenerBindException;
+import dev.kqlisten.server.ListenerPortInUseException;
 import dev.kqlisten.server.PollerObservers;
 import dev.kqlisten.support.FakeTransports;
 
@@ -106,7 +106,7 @@ class KqlistenServerLifecycleTests {
                     assertThat(context).hasFailed();
                     assertThat(context.getStartupFailure()).rootCause().isInstanceOf(NativeIoException.class);
                     assertThat(context.getStartupFailure()).cause()
-                        .isInstanceOfSatisfying(TcpPortInUseException.class, (ex) -> {
+                        .isInstanceOfSatisfying(ListenerPortInUseException.class, (ex) -> {
                             assertThat(ex.getListenerName()).isEqualTo("b");
                             assertThat(ex.getListenerIndex()).isEqualTo(1);
                             assertThat(ex.getPort()).isEqualTo(7002);
@@ -125,7 +125,7 @@ class KqlistenServerLifecycleTests {
         this.transports.failAt = 0;
         this.runner.run((context) -> {
             assertThat(context.getStartupFailure()).cause()
-                .isExactlyInstanceOf(TcpBindException.class)
+                .isExactlyInstanceOf(ListenerBindException.class)
                 .hasMessageContaining("'default'");
             assertThat(this.transports.opened).singleElement().satisfies((fake) -> {
                 assertThat(fake.isClosed()).isTrue();

@@ -230,7 +230,7 @@ class KqlistenServerTests {
         this.transports.limit = new DescriptorLimit(64, 64);
         this.reservedDescriptors = 64;
         assertThatThrownBy(() -> start(listener("default", 0)))
-            .isInstanceOfSatisfying(DescriptorReserveTooLargeException.class, (ex) -> {
+            .isInstanceOfSatisfying(DescriptorReserveException.class, (ex) -> {
                 assertThat(ex.getReserved()).isEqualTo(64);
                 assertThat(ex.getLimit()).isEqualTo(64);
             });

@@ -3,6 +3,8 @@ package dev.kqlisten.boot.diagnostics;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
+import dev.kqlisten.server.DescriptorReserveException;
+
 /**
  * Explains a {@link DescriptorReserveException}: the reserve to lower or the limit to raise.
  */

@@ -123,6 +123,11 @@ final class KqlistenPropertyNames {
         }
     }
 
+    /** The prefix of one listener's properties, e.g. {@code kqlisten.listeners[0]}. */
+    static String listenerPrefix(int index) {
+        return "kqlisten.listeners[" + index + "]";
+    }
+
     private static String kebab(String camel) {
         StringBuilder out = new StringBuilder();
         for (char c : camel.toCharArray()) {

@@ -4,19 +4,21 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 import dev.kqlisten.nativeio.Errno;
+import dev.kqlisten.server.ListenerBindException;
+import dev.kqlisten.server.ListenerPortInUseException;
 
 /**
- * Explains a {@link TcpBindException} other than a port clash (which
+ * Explains a {@link ListenerBindException} other than a port clash (which
  * {@link TcpPortInUseFailureAnalyzer} covers) and names the property to change.
  */
-class TcpBindFailureAnalyzer extends AbstractFailureAnalyzer<TcpBindException> {
+class TcpBindFailureAnalyzer extends AbstractFailureAnalyzer<ListenerBindException> {
 
     @Override
-    protected FailureAnalysis analyze(Throwable rootFailure, TcpBindException cause) {
-        if (cause instanceof TcpPortInUseException) {
+    protected FailureAnalysis analyze(Throwable rootFailure, ListenerBindException cause) {
+        if (cause instanceof ListenerPortInUseException) {
             return null;
         }
-        String prefix = cause.getPropertyPrefix();
+        String prefix = KqlistenPropertyNames.listenerPrefix(cause.getListenerIndex());
         if (cause.getCause().kind() == Errno.EADDRNOTAVAIL) {
             String description = "TCP listener '" + cause.getListenerName() + "' failed to start: "
                     + cause.getAddress().getHostAddress() + " is not an address of this host.";

@@ -18,6 +18,9 @@ import dev.kqlisten.nativeio.KQueueAbi;
 import dev.kqlisten.nativeio.KQueueAbiMismatchException;
 import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.nativeio.NativeTransportUnavailableException;
+import dev.kqlisten.server.DescriptorReserveException;
+import dev.kqlisten.server.ListenerBindException;
+import dev.kqlisten.server.ListenerPortInUseException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +32,7 @@ class KqlistenFailureAnalyzersTests {
 
     @Test
     void portInUseNamesTheListenerAndItsPortProperty() throws Exception {
-        TcpPortInUseException failure = new TcpPortInUseException("default", 0, InetAddress.getByName("0.0.0.0"), 1815,
+        ListenerPortInUseException failure = new ListenerPortInUseException(0, "default", InetAddress.getByName("0.0.0.0"), 1815,
                 new NativeIoException("bind", 98, Errno.EADDRINUSE));
         FailureAnalysis analysis = new TcpPortInUseFailureAnalyzer().analyze(wrapped(failure));
         assertThat(analysis.getDescription())
@@ -54,7 +57,7 @@ class KqlistenFailureAnalyzersTests {
 
     @Test
     void portInUseOnIpv6UsesBracketsInTheEndpoint() throws Exception {
-        TcpPortInUseException failure = new TcpPortInUseException("admin", 2, InetAddress.getByName("::1"), 9000,
+        ListenerPortInUseException failure = new ListenerPortInUseException(2, "admin", InetAddress.getByName("::1"), 9000,
                 new NativeIoException("bind", 48, Errno.EADDRINUSE));
         FailureAnalysis analysis = new TcpPortInUseFailureAnalyzer().analyze(failure);
         assertThat(analysis.getDescription())
@@ -65,7 +68,7 @@ class KqlistenFailureAnalyzersTests {
 
     @Test
     void addressNotOnThisHostNamesTheAddressProperty() throws Exception {
-        TcpBindException failure = new TcpBindException("b", 1, InetAddress.getByName("192.0.2.7"), 7000,
+        ListenerBindException failure = new ListenerBindException(1, "b", InetAddress.getByName("192.0.2.7"), 7000,
                 new NativeIoException("bind", 99, Errno.EADDRNOTAVAIL));
         FailureAnalysis analysis = new TcpBindFailureAnalyzer().analyze(wrapped(failure));
         assertThat(analysis.getDescription())
@@ -76,7 +79,7 @@ class KqlistenFailureAnalyzersTests {
 
     @Test
     void otherBindFailureQuotesTheSystemCall() throws Exception {
-        TcpBindException failure = new TcpBindException("b", 1, InetAddress.getByName("127.0.0.1"), 80,
+        ListenerBindException failure = new ListenerBindException(1, "b", InetAddress.getByName("127.0.0.1"), 80,
                 new NativeIoException("listen", 22, Errno.EINVAL));
         FailureAnalysis analysis = new TcpBindFailureAnalyzer().analyze(failure);
         assertThat(analysis.getDescription()).isEqualTo("TCP listener 'b' failed to start listening on 127.0.0.1:80: "
@@ -88,7 +91,7 @@ class KqlistenFailureAnalyzersTests {
 
     @Test
     void privilegedPortWithoutRightsNamesThePortProperty() throws Exception {
-        TcpBindException failure = new TcpBindException("web", 0, InetAddress.getByName("0.0.0.0"), 80,
+        ListenerBindException failure = new ListenerBindException(0, "web", InetAddress.getByName("0.0.0.0"), 80,
                 new NativeIoException("bind", 13, Errno.EACCES));
         FailureAnalysis analysis = new TcpBindFailureAnalyzer().analyze(failure);
         assertThat(analysis.getDescription()).isEqualTo("TCP listener 'web' failed to start: port 80 on 0.0.0.0 is a "
@@ -98,11 +101,11 @@ class KqlistenFailureAnalyzersTests {
                 + "Linux).");
     }
 
-    // TcpPortInUseException is a TcpBindException; its own analyzer must be the one to explain it.
+    // ListenerPortInUseException is a ListenerBindException; its own analyzer must be the one to explain it.
     /** Only EACCES means missing rights; another bind failure on a low port is not guessed to be one. */
     @Test
     void anotherBindFailureOnALowPortIsNotCalledPrivileged() throws Exception {
-        TcpBindException failure = new TcpBindException("web", 0, InetAddress.getByName("127.0.0.1"), 80,
+        ListenerBindException failure = new ListenerBindException(0, "web", InetAddress.getByName("127.0.0.1"), 80,
                 new NativeIoException("bind", 22, Errno.EINVAL));
         FailureAnalysis analysis = new TcpBindFailureAnalyzer().analyze(failure);
         assertThat(analysis.getDescription()).isEqualTo("TCP listener 'web' failed to start listening on "
@@ -111,7 +114,7 @@ class KqlistenFailureAnalyzersTests {
 
     @Test
     void bindAnalyzerLeavesPortInUseToItsOwnAnalyzer() throws Exception {
-        TcpPortInUseException failure = new TcpPortInUseException("default", 0, InetAddress.getByName("0.0.0.0"), 1815,
+        ListenerPortInUseException failure = new ListenerPortInUseException(0, "default", InetAddress.getByName("0.0.0.0"), 1815,
                 new NativeIoException("bind", 98, Errno.EADDRINUSE));
         assertThat(new TcpBindFailureAnalyzer().analyze(failure)).isNull();
     }

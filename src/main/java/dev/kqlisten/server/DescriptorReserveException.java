@@ -5,7 +5,7 @@ package dev.kqlisten.server;
  * so no descriptor would be left for the server's connections. Thrown by
  * {@link KqlistenServer#start()} before anything is bound.
  */
-public class DescriptorReserveTooLargeException extends RuntimeException {
+public class DescriptorReserveException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
@@ -13,13 +13,14 @@ public class DescriptorReserveTooLargeException extends RuntimeException {
 
     private final long limit;
 
-    public DescriptorReserveTooLargeException(int reserved, long limit) {
-        super("Reserving " + reserved + " descriptors leaves none for connections: the descriptor limit "
-                + "(RLIMIT_NOFILE) is " + limit);
+    public DescriptorReserveException(int reserved, long limit) {
+        super("Reserving " + reserved + " descriptors (kqlisten.reserved-descriptors) leaves none for connections: "
+                + "the process's descriptor limit (RLIMIT_NOFILE) is " + limit);
         this.reserved = reserved;
         this.limit = limit;
     }
 
+    /** The configured reserve. */
     public int getReserved() {
         return this.reserved;
     }

@@ -1,12 +1,10 @@
-package dev.kqlisten.boot;
+package dev.kqlisten.server;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 import org.junit.jupiter.api.Test;
 
-import dev.kqlisten.boot.diagnostics.TcpBindException;
-import dev.kqlisten.server.SocketAddresses;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.NativeIoException;
 
@@ -39,7 +37,7 @@ class SocketAddressesTests {
     @Test
     void bindFailureNamesItsEndpointTheSameWay() throws Exception {
         InetAddress address = InetAddress.getByName("::1");
-        TcpBindException ex = new TcpBindException("main", 0, address, 1815,
+        ListenerBindException ex = new ListenerBindException(0, "main", address, 1815,
                 new NativeIoException("bind", 98, Errno.EADDRINUSE));
         assertThat(ex.getEndpoint()).isEqualTo(SocketAddresses.format(new InetSocketAddress(address, 1815)))
             .isEqualTo("[0:0:0:0:0:0:0:1]:1815");
