@@ -10,7 +10,10 @@ import java.net.InetSocketAddress;
  */
 public final class AcceptedPeer {
 
-    /** Room for any address accept(2) may return ({@code sockaddr_storage} is 128 bytes). */
+    /**
+     * Room for any address accept(2) may return: the size of {@code sockaddr_storage}; the largest
+     * it returns for TCP is a 28-byte {@code sockaddr_in6} (docs/native-abi.md §4.1).
+     */
     public static final int SOCKADDR_CAPACITY = 128;
 
     /** Turns {@code sockaddr} bytes of the host OS into an address; supplied by the filler. */
