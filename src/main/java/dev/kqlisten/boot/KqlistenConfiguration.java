@@ -109,7 +109,8 @@ public class KqlistenConfiguration {
         List<ServerConfig.Listener> listeners = properties.getListeners()
             .stream()
             .map((listener) -> new ServerConfig.Listener(listener.getName(), listener.toListenSpec(),
-                    listener.readBufferBytes(), listener.toLimits(), properties.toTransportOptions(listener)))
+                    listener.readBufferBytes(), listener.toLimits(), properties.toTransportOptions(listener),
+                    listener.getFraming().toFraming()))
             .toList();
         KqlistenProperties.Dispatch dispatch = properties.getDispatch();
         ServerConfig.Dispatch executor = (dispatch.getMode() != KqlistenProperties.Dispatch.Mode.EXECUTOR) ? null

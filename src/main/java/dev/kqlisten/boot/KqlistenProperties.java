@@ -17,6 +17,7 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
+import dev.kqlisten.framing.Framing;
 import dev.kqlisten.nativeio.Backend;
 import dev.kqlisten.nativeio.HostOs;
 import dev.kqlisten.nativeio.HostPlatform;
@@ -44,6 +45,8 @@ public class KqlistenProperties implements Validator {
     static final String DEFAULT_LISTENER_NAME = "default";
 
     static final DataSize MAX_READ_BUFFER_SIZE = DataSize.ofMegabytes(16);
+
+    static final DataSize MAX_FRAME_LENGTH = DataSize.ofMegabytes(16);
 
     /**
      * A started {@code java -jar} kqlisten holds about 20 descriptors (the jar, the JVM's
@@ -242,6 +245,7 @@ public class KqlistenProperties implements Validator {
             if (size == null || size.toBytes() < 1 || size.compareTo(MAX_READ_BUFFER_SIZE) > 0) {
                 errors.rejectValue(path + "read-buffer-size", "range", "must be between 1B and 16MB");
             }
+            listener.getFraming().validate(errors, path + "framing.");
         }
         validateDispatch(errors);
         if (this.backend == Backend.KQUEUE && host == HostOs.LINUX) {
@@ -509,6 +513,13 @@ public class KqlistenProperties implements Validator {
          */
         private Duration idleTimeout = Duration.ZERO;
 
+        /** How the listener splits each connection's bytes into frames (messages). */
+        private final ListenerFraming framing = new ListenerFraming();
+
+        public ListenerFraming getFraming() {
+            return this.framing;
+        }
+
         public int getMaxConnections() {
             return this.maxConnections;
         }
@@ -617,6 +628,111 @@ public class KqlistenProperties implements Validator {
         ListenSpec toListenSpec() {
             return new ListenSpec(this.address, this.port, this.backlog, this.reuseAddress, this.reusePort,
                     this.ipv6Only);
+        }
+
+    }
+
+    /** The framing of one listener: {@code kqlisten.listeners[i].framing}. */
+    public static class ListenerFraming {
+
+        /**
+         * How each connection's bytes are split into messages: raw (no framing, reads as they
+         * come), lines (LF, CRLF accepted, line ending stripped), octet-counting (RFC 6587
+         * section 3.4.1), length-prefixed (big-endian length header) or delimiter (one byte).
+         */
+        private Framing.Mode mode = Framing.Mode.RAW;
+
+        /**
+         * Longest message accepted, 1B to 16MB; a longer one closes the connection with
+         * reason FRAME_TOO_LONG. Each connection buffers at most this much of a message that
+         * spans reads.
+         */
+        private DataSize maxFrameLength = DataSize.ofKilobytes(8);
+
+        /** The byte that ends a message in delimiter mode, 0 to 255 (0: NUL, as GELF over TCP). */
+        private int delimiter;
+
+        /** Size of the length header in length-prefixed mode: 1, 2, 4 or 8 bytes. */
+        private int lengthFieldBytes = 4;
+
+        /** Whether the length header of length-prefixed mode counts its own bytes. */
+        private boolean lengthIncludesHeader;
+
+        /**
+         * In octet-counting mode, whether a message that does not start with an octet count is
+         * read as an LF-terminated line (RFC 6587 non-transparent framing) instead of closing
+         * the connection with reason MALFORMED_FRAME.
+         */
+        private boolean linesFallback;
+
+        public Framing.Mode getMode() {
+            return this.mode;
+        }
+
+        public void setMode(Framing.Mode mode) {
+            this.mode = mode;
+        }
+
+        public DataSize getMaxFrameLength() {
+            return this.maxFrameLength;
+        }
+
+        public void setMaxFrameLength(DataSize maxFrameLength) {
+            this.maxFrameLength = maxFrameLength;
+        }
+
+        public int getDelimiter() {
+            return this.delimiter;
+        }
+
+        public void setDelimiter(int delimiter) {
+            this.delimiter = delimiter;
+        }
+
+        public int getLengthFieldBytes() {
+            return this.lengthFieldBytes;
+        }
+
+        public void setLengthFieldBytes(int lengthFieldBytes) {
+            this.lengthFieldBytes = lengthFieldBytes;
+        }
+
+        public boolean isLengthIncludesHeader() {
+            return this.lengthIncludesHeader;
+        }
+
+        public void setLengthIncludesHeader(boolean lengthIncludesHeader) {
+            this.lengthIncludesHeader = lengthIncludesHeader;
+        }
+
+        public boolean isLinesFallback() {
+            return this.linesFallback;
+        }
+
+        public void setLinesFallback(boolean linesFallback) {
+            this.linesFallback = linesFallback;
+        }
+
+        Framing toFraming() {
+            return new Framing(this.mode, Math.toIntExact(this.maxFrameLength.toBytes()), (byte) this.delimiter,
+                    this.lengthFieldBytes, this.lengthIncludesHeader, this.linesFallback);
+        }
+
+        void validate(Errors errors, String path) {
+            if (this.mode == null) {
+                errors.rejectValue(path + "mode", "required", "must not be null");
+            }
+            DataSize max = this.maxFrameLength;
+            if (max == null || max.toBytes() < 1 || max.compareTo(MAX_FRAME_LENGTH) > 0) {
+                errors.rejectValue(path + "max-frame-length", "range", "must be between 1B and 16MB");
+            }
+            if (this.delimiter < 0 || this.delimiter > 255) {
+                errors.rejectValue(path + "delimiter", "range", "must be a byte value between 0 and 255");
+            }
+            int header = this.lengthFieldBytes;
+            if (header != 1 && header != 2 && header != 4 && header != 8) {
+                errors.rejectValue(path + "length-field-bytes", "range", "must be 1, 2, 4 or 8");
+            }
         }
 
     }

@@ -24,6 +24,12 @@ public enum CloseReason {
     SHUTDOWN,
 
     /** An operator closed it through the {@code kqlisten} actuator endpoint. */
-    OPERATOR
+    OPERATOR,
+
+    /** The peer sent a frame longer than the listener's {@code framing.max-frame-length}. */
+    FRAME_TOO_LONG,
+
+    /** The peer's bytes do not follow the listener's framing (a bad octet count or length header). */
+    MALFORMED_FRAME
 
 }

@@ -1,5 +1,7 @@
 package dev.kqlisten.connection;
 
+import dev.kqlisten.framing.FrameDecoder;
+
 /**
  * One accepted connection as the poller tracks it. Mutable and owned by the poller thread: no
  * other thread may hold or read an instance (they see {@link ConnectionInfo}).
@@ -18,10 +20,23 @@ public final class Connection {
 
     private boolean readsSuspended;
 
+    private final FrameDecoder decoder;
+
     public Connection(ConnectionInfo info, int fd, long openedNanos) {
+        this(info, fd, openedNanos, null);
+    }
+
+    /** @param decoder the state of its framing, or {@code null} when its reads are not framed */
+    public Connection(ConnectionInfo info, int fd, long openedNanos, FrameDecoder decoder) {
         this.info = info;
         this.fd = fd;
         this.lastReadNanos = openedNanos;
+        this.decoder = decoder;
+    }
+
+    /** Its framing's decoder, or {@code null} when its reads are not framed. */
+    public FrameDecoder decoder() {
+        return this.decoder;
     }
 
     public ConnectionInfo info() {

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionInfo;
 import dev.kqlisten.connection.RejectReason;
+import dev.kqlisten.framing.FrameError;
 import dev.kqlisten.poller.PollerListener;
 import dev.kqlisten.poller.ReadFlowControl;
 
@@ -108,11 +109,38 @@ public final class OrderedDispatcher implements PollerListener {
 
     @Override
     public void read(ConnectionInfo connection, byte[] data) {
+        queueBytes(connection, new Event(Kind.READ, data, 0));
+    }
+
+    /** Like {@link #wantsData()}: any frame receiver needs a copy here. */
+    @Override
+    public boolean wantsFrames() {
+        return this.delegate.wantsFrames() || this.delegate.wantsBorrowedFrames();
+    }
+
+    @Override
+    public void frame(ConnectionInfo connection, byte[] frame) {
+        queueBytes(connection, new Event(Kind.FRAME, frame, 0));
+    }
+
+    @Override
+    public void frameError(ConnectionInfo connection, FrameError error, long offset) {
+        lane(connection).enqueue(new Event(error, offset));
+    }
+
+    @Override
+    public void partialFrame(ConnectionInfo connection, byte[] partial, long offset) {
+        queueBytes(connection, new Event(Kind.PARTIAL_FRAME, partial, offset));
+    }
+
+    /** Queues an event that carries bytes, which count against the budget until it has run. */
+    private void queueBytes(ConnectionInfo connection, Event event) {
         Lane lane = lane(connection);
+        int length = event.data.length;
         // Account before queueing, so that a worker never releases bytes not yet acquired.
-        long own = lane.inFlight.addAndGet(data.length);
-        boolean open = this.budget.acquire(data.length);
-        lane.enqueue(new Event(data));
+        long own = lane.inFlight.addAndGet(length);
+        boolean open = this.budget.acquire(length);
+        lane.enqueue(event);
         if (own > this.budget.maxBytesInFlightPerConnection() || !open) {
             lane.suspend();
         }
@@ -284,11 +312,27 @@ public final class OrderedDispatcher implements PollerListener {
             }
         }
 
+        /** As {@link #read}, for a frame. */
+        private void frame(byte[] frame) {
+            PollerListener delegate = OrderedDispatcher.this.delegate;
+            if (delegate.wantsBorrowedFrames()) {
+                delegate.frameBorrowed(this.connection, ByteBuffer.wrap(frame).asReadOnlyBuffer());
+            }
+            if (delegate.wantsFrames()) {
+                delegate.frame(this.connection, frame);
+            }
+        }
+
         private void handle(Event event) {
             try {
                 switch (event.kind) {
                     case OPENED -> OrderedDispatcher.this.delegate.opened(this.connection);
                     case READ -> read(event.data);
+                    case FRAME -> frame(event.data);
+                    case FRAME_ERROR -> OrderedDispatcher.this.delegate.frameError(this.connection, event.frameError,
+                            event.offset);
+                    case PARTIAL_FRAME -> OrderedDispatcher.this.delegate.partialFrame(this.connection, event.data,
+                            event.offset);
                     case PEER_CLOSED -> OrderedDispatcher.this.delegate.peerClosed(this.connection);
                     case CLOSED -> OrderedDispatcher.this.delegate.closed(this.connection, event.reason, event.error);
                 }
@@ -299,7 +343,7 @@ public final class OrderedDispatcher implements PollerListener {
                         + "connection " + this.connection.id() + "; its next events still run", ex);
             }
             finally {
-                if (event.kind == Kind.READ) {
+                if (event.data != null) {
                     released(event.data.length);
                 }
                 else if (event.kind == Kind.CLOSED) {
@@ -365,44 +409,59 @@ public final class OrderedDispatcher implements PollerListener {
 
     private enum Kind {
 
-        OPENED, READ, PEER_CLOSED, CLOSED
+        OPENED, READ, FRAME, FRAME_ERROR, PARTIAL_FRAME, PEER_CLOSED, CLOSED
 
     }
 
-    /** One queued callback; opened and peer-closed carry nothing but their kind. */
+    /**
+     * One queued callback; opened and peer-closed carry nothing but their kind. Only events that
+     * carry bytes ({@link #data} not null) count against the budget.
+     */
     private static final class Event {
 
-        static final Event OPENED = new Event(Kind.OPENED);
+        static final Event OPENED = new Event(Kind.OPENED, null, 0);
 
-        static final Event PEER_CLOSED = new Event(Kind.PEER_CLOSED);
+        static final Event PEER_CLOSED = new Event(Kind.PEER_CLOSED, null, 0);
 
         final Kind kind;
 
         final byte[] data;
 
+        /** Where a partial frame or the frame that broke the framing starts. */
+        final long offset;
+
         final CloseReason reason;
 
         final String error;
 
-        private Event(Kind kind) {
+        final FrameError frameError;
+
+        /** A read, a frame or a partial frame, or an event without data. */
+        Event(Kind kind, byte[] data, long offset) {
             this.kind = kind;
-            this.data = null;
+            this.data = data;
+            this.offset = offset;
             this.reason = null;
             this.error = null;
+            this.frameError = null;
         }
 
-        Event(byte[] data) {
-            this.kind = Kind.READ;
-            this.data = data;
+        Event(FrameError frameError, long offset) {
+            this.kind = Kind.FRAME_ERROR;
+            this.data = null;
+            this.offset = offset;
             this.reason = null;
             this.error = null;
+            this.frameError = frameError;
         }
 
         Event(CloseReason reason, String error) {
             this.kind = Kind.CLOSED;
             this.data = null;
+            this.offset = 0;
             this.reason = reason;
             this.error = error;
+            this.frameError = null;
         }
 
     }

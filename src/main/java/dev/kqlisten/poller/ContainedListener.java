@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionInfo;
 import dev.kqlisten.connection.RejectReason;
+import dev.kqlisten.framing.FrameError;
 
 /**
  * The poller's view of its {@link PollerListener}: every callback that throws a
@@ -65,6 +66,56 @@ final class ContainedListener implements PollerListener {
     public void read(ConnectionInfo connection, byte[] data) {
         try {
             this.delegate.read(connection, data);
+        }
+        catch (RuntimeException ex) {
+            failed(ex);
+        }
+    }
+
+    @Override
+    public boolean wantsFrames() {
+        return this.delegate.wantsFrames();
+    }
+
+    @Override
+    public boolean wantsBorrowedFrames() {
+        return this.delegate.wantsBorrowedFrames();
+    }
+
+    @Override
+    public void frameBorrowed(ConnectionInfo connection, ByteBuffer frame) {
+        try {
+            this.delegate.frameBorrowed(connection, frame);
+        }
+        catch (RuntimeException ex) {
+            failed(ex);
+        }
+    }
+
+    @Override
+    public void frame(ConnectionInfo connection, byte[] frame) {
+        try {
+            this.delegate.frame(connection, frame);
+        }
+        catch (RuntimeException ex) {
+            failed(ex);
+        }
+    }
+
+    @Override
+    public void frameError(ConnectionInfo connection, FrameError error, long offset) {
+        try {
+            this.delegate.frameError(connection, error, offset);
+        }
+        catch (RuntimeException ex) {
+            failed(ex);
+        }
+    }
+
+    @Override
+    public void partialFrame(ConnectionInfo connection, byte[] partial, long offset) {
+        try {
+            this.delegate.partialFrame(connection, partial, offset);
         }
         catch (RuntimeException ex) {
             failed(ex);

@@ -22,6 +22,7 @@ import dev.kqlisten.connection.ConnectionRegistry;
 import dev.kqlisten.connection.ConnectionSnapshot;
 import dev.kqlisten.connection.ConnectionState;
 import dev.kqlisten.connection.RejectReason;
+import dev.kqlisten.framing.FrameError;
 import dev.kqlisten.nativeio.AcceptedPeer;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.Multiplexer;
@@ -144,6 +145,12 @@ public final class Poller implements Runnable {
             @Override
             public void failed(Connection connection, int rawErrno) {
                 closeWithError(connection, rawErrno);
+            }
+
+            @Override
+            public void framingFailed(Connection connection, FrameError error) {
+                close(connection, (error == FrameError.FRAME_TOO_LONG) ? CloseReason.FRAME_TOO_LONG
+                        : CloseReason.MALFORMED_FRAME, error.name());
             }
 
         });
@@ -379,7 +386,7 @@ public final class Poller implements Runnable {
             return;
         }
         ConnectionInfo info = new ConnectionInfo(id, name(), remote, local, Instant.now());
-        Connection connection = new Connection(info, fd, this.iterationNanos);
+        Connection connection = new Connection(info, fd, this.iterationNanos, this.config.framing().newDecoder());
         this.connections.put(connection);
         this.acceptor.connectionOpened(remote);
         this.stats.accepted++;
@@ -392,6 +399,7 @@ public final class Poller implements Runnable {
             return;
         }
         connection.markPeerClosed();
+        this.reads.endOfStream(connection);
         this.listener.peerClosed(connection.info());
         close(connection, CloseReason.PEER_CLOSED, null);
     }
@@ -412,6 +420,7 @@ public final class Poller implements Runnable {
         this.acceptor.connectionClosed(connection.info().remoteAddress(), this.iterationNanos);
         this.stats.countClosed(reason);
         this.stats.activeConnections = this.connections.size();
+        this.reads.endOfStream(connection);
         this.listener.closed(connection.info(), reason, error);
     }
 

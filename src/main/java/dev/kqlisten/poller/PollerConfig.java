@@ -2,6 +2,7 @@ package dev.kqlisten.poller;
 
 import java.util.Objects;
 
+import dev.kqlisten.framing.Framing;
 import dev.kqlisten.nativeio.ListenSpec;
 
 /**
@@ -13,9 +14,16 @@ import dev.kqlisten.nativeio.ListenSpec;
  * @param limits connection limits and the idle timeout
  * @param descriptors the descriptors this poller's connections may hold, shared with the other
  * pollers of the application
+ * @param framing how connections' bytes are split into frames ({@link Framing#RAW}: not at all)
  */
 public record PollerConfig(String listenerName, ListenSpec listen, int readBufferSize, PollerLimits limits,
-        DescriptorBudget descriptors) {
+        DescriptorBudget descriptors, Framing framing) {
+
+    /** A configuration without framing. */
+    public PollerConfig(String listenerName, ListenSpec listen, int readBufferSize, PollerLimits limits,
+            DescriptorBudget descriptors) {
+        this(listenerName, listen, readBufferSize, limits, descriptors, Framing.RAW);
+    }
 
     /** A configuration without limits. */
     public PollerConfig(String listenerName, ListenSpec listen, int readBufferSize) {
@@ -32,6 +40,7 @@ public record PollerConfig(String listenerName, ListenSpec listen, int readBuffe
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(descriptors, "descriptors");
+        Objects.requireNonNull(framing, "framing");
         if (readBufferSize < 1) {
             throw new IllegalArgumentException("readBufferSize must be at least 1, was " + readBufferSize);
         }

@@ -6,10 +6,12 @@ import java.nio.ByteBuffer;
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionInfo;
 import dev.kqlisten.connection.RejectReason;
+import dev.kqlisten.framing.FrameError;
 
 /**
  * Callbacks out of a {@link Poller}, all made on its thread. For one connection they come in
- * the order opened, read*, peerClosed?, closed, and closed always comes exactly once.
+ * the order opened, (read | frame)*, (frameError | partialFrame)?, peerClosed?, closed, and closed always
+ * comes exactly once.
  * <p>
  * An exception thrown by a callback is caught by the poller, counted in
  * {@link PollerStats#listenerFailures()}, and does not affect the connection or the loop.
@@ -61,6 +63,54 @@ public interface PollerListener {
      */
     default boolean wantsBorrowedData() {
         return false;
+    }
+
+    /**
+     * Whether {@link #frame} has a receiver now; asked per frame, like {@link #wantsData()}.
+     * Frames are made only on listeners with a framing.
+     */
+    default boolean wantsFrames() {
+        return false;
+    }
+
+    /**
+     * A whole frame arrived (without its header or delimiter).
+     *
+     * @param frame a fresh array owned by the receiver from now on
+     */
+    default void frame(ConnectionInfo connection, byte[] frame) {
+    }
+
+    /** Whether {@link #frameBorrowed} has a receiver now; asked per frame. */
+    default boolean wantsBorrowedFrames() {
+        return false;
+    }
+
+    /**
+     * A whole frame arrived, lent for the duration of the call like {@link #readBorrowed}: a
+     * read-only view of the read buffer or of the connection's frame buffer. Made before
+     * {@link #frame} for the same frame.
+     */
+    default void frameBorrowed(ConnectionInfo connection, ByteBuffer frame) {
+    }
+
+    /**
+     * The connection's bytes broke its framing; it is closed next with
+     * {@link CloseReason#FRAME_TOO_LONG} or {@link CloseReason#MALFORMED_FRAME}.
+     *
+     * @param offset where in the connection's stream the failing frame starts
+     */
+    default void frameError(ConnectionInfo connection, FrameError error, long offset) {
+    }
+
+    /**
+     * The connection ended inside a frame: the bytes of that frame received so far. Made before
+     * {@link #peerClosed} at EOF, or before {@link #closed} when the connection ends otherwise.
+     *
+     * @param partial a fresh array owned by the receiver
+     * @param offset where in the connection's stream the frame starts
+     */
+    default void partialFrame(ConnectionInfo connection, byte[] partial, long offset) {
     }
 
     /** The peer shut down its sending side; every byte it sent before has been delivered. */

@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.RejectReason;
+import dev.kqlisten.framing.FrameError;
 import dev.kqlisten.nativeio.Errno;
 
 /**
@@ -49,6 +50,35 @@ public final class PollerStats {
     private final AtomicLongArray rejectedByReason = new AtomicLongArray(RejectReason.values().length);
 
     volatile long rejected;
+
+    /** Whole frames decoded, whether or not a listener received them. */
+    volatile long frames;
+
+    /** Partial frames reported when a connection ended inside one. */
+    volatile long partialFrames;
+
+    /** Framing failures per {@link FrameError#ordinal()}. */
+    private final AtomicLongArray frameErrorsByError = new AtomicLongArray(FrameError.values().length);
+
+    void countFrameError(FrameError error) {
+        int i = error.ordinal();
+        this.frameErrorsByError.lazySet(i, this.frameErrorsByError.get(i) + 1);
+    }
+
+    /** Whole frames decoded on framed listeners. */
+    public long frames() {
+        return this.frames;
+    }
+
+    /** Connections that ended inside a frame (the partial frame was reported). */
+    public long partialFrames() {
+        return this.partialFrames;
+    }
+
+    /** Connections whose bytes broke the framing with {@code error}. */
+    public long frameErrors(FrameError error) {
+        return this.frameErrorsByError.get(error.ordinal());
+    }
 
     /** Whether accepting is paused: after EMFILE/ENFILE, or with the descriptor budget spent. */
     volatile boolean acceptPaused;

@@ -3,6 +3,10 @@ package dev.kqlisten.poller;
 import java.nio.ByteBuffer;
 
 import dev.kqlisten.connection.Connection;
+import dev.kqlisten.connection.ConnectionState;
+import dev.kqlisten.framing.FrameDecoder;
+import dev.kqlisten.framing.FrameError;
+import dev.kqlisten.framing.FrameHandler;
 import dev.kqlisten.nativeio.Sockets;
 
 /**
@@ -19,6 +23,8 @@ import dev.kqlisten.nativeio.Sockets;
  * <li>A pending socket error is reported after whatever is still readable.
  * <li>Each read's bytes are first lent in place to a borrowed-data receiver, then copied once
  * into a fresh array for a copy receiver; with neither, they are only counted.
+ * <li>On a listener with a framing, each read then goes through the connection's decoder, and
+ * every whole frame is lent and copied the same way; a framing error closes the connection.
  * </ul>
  */
 final class ReadPath {
@@ -31,6 +37,9 @@ final class ReadPath {
 
         /** A socket error, as the raw errno of this platform. */
         void failed(Connection connection, int rawErrno);
+
+        /** The connection's bytes broke its framing; the listener has been told. */
+        void framingFailed(Connection connection, FrameError error);
 
     }
 
@@ -47,6 +56,9 @@ final class ReadPath {
     private final PollerStats stats;
 
     private final Ends ends;
+
+    /** The one receiver of every connection's frames, pointed at the connection being decoded. */
+    private final Frames frames = new Frames();
 
     ReadPath(Sockets sockets, int bufferSize, PollerListener listener, PollerStats stats, Ends ends) {
         this.sockets = sockets;
@@ -101,7 +113,9 @@ final class ReadPath {
      */
     private void drain(Connection connection, long nowNanos) {
         int n;
-        while ((n = this.sockets.read(connection.fd(), this.bufferSize)) > 0) {
+        // A framing error met on the way closes the connection: stop reading its descriptor then.
+        while (connection.state() != ConnectionState.CLOSED
+                && (n = this.sockets.read(connection.fd(), this.bufferSize)) > 0) {
             deliver(connection, n, nowNanos);
         }
     }
@@ -127,10 +141,9 @@ final class ReadPath {
         this.stats.bytesRead += n;
         boolean borrowed = this.listener.wantsBorrowedData();
         boolean copied = this.listener.wantsData();
-        if (!borrowed && !copied) {
-            return;
+        if (borrowed || copied) {
+            this.stats.dataEvents++;
         }
-        this.stats.dataEvents++;
         if (borrowed) {
             this.borrowedView.clear().limit(n);
             this.listener.readBorrowed(connection.info(), this.borrowedView);
@@ -140,6 +153,65 @@ final class ReadPath {
             this.sockets.readBuffer().get(0, data);
             this.listener.read(connection.info(), data);
         }
+        FrameDecoder decoder = connection.decoder();
+        if (decoder != null) {
+            this.frames.connection = connection;
+            this.borrowedView.clear().limit(n);
+            decoder.decode(this.borrowedView, this.frames);
+        }
+    }
+
+    /**
+     * The connection ends (EOF, error, timeout, shutdown): reports the frame it was inside, if
+     * any, as partial. Does nothing the second time, nor after a framing error.
+     */
+    void endOfStream(Connection connection) {
+        FrameDecoder decoder = connection.decoder();
+        if (decoder != null) {
+            this.frames.connection = connection;
+            decoder.endOfStream(this.frames);
+        }
+    }
+
+    /** Turns a decoder's reports into listener callbacks for {@link #connection}. */
+    private final class Frames implements FrameHandler {
+
+        private Connection connection;
+
+        @Override
+        public void frame(ByteBuffer frame, long offset) {
+            PollerListener listener = ReadPath.this.listener;
+            ReadPath.this.stats.frames++;
+            boolean borrowed = listener.wantsBorrowedFrames();
+            boolean copied = listener.wantsFrames();
+            int position = frame.position();
+            int limit = frame.limit();
+            if (borrowed) {
+                listener.frameBorrowed(this.connection.info(), frame);
+                frame.limit(limit).position(position);
+            }
+            if (copied) {
+                byte[] bytes = new byte[limit - position];
+                frame.get(position, bytes);
+                listener.frame(this.connection.info(), bytes);
+            }
+        }
+
+        @Override
+        public void malformed(FrameError error, long offset) {
+            ReadPath.this.stats.countFrameError(error);
+            ReadPath.this.listener.frameError(this.connection.info(), error, offset);
+            ReadPath.this.ends.framingFailed(this.connection, error);
+        }
+
+        @Override
+        public void truncated(ByteBuffer partial, long offset) {
+            ReadPath.this.stats.partialFrames++;
+            byte[] bytes = new byte[partial.remaining()];
+            partial.get(partial.position(), bytes);
+            ReadPath.this.listener.partialFrame(this.connection.info(), bytes, offset);
+        }
+
     }
 
 }

@@ -170,7 +170,7 @@ public class KqlistenServer {
 
     private Poller open(int index, ServerConfig.Listener listener, DescriptorBudget budget) {
         PollerConfig pollerConfig = new PollerConfig(listener.name(), listener.listen(), listener.readBufferSize(),
-                listener.limits(), budget);
+                listener.limits(), budget, listener.framing());
         ExecutorDispatch executorDispatch = this.dispatch;
         PollerListener target = (executorDispatch != null)
                 ? executorDispatch.dispatcher(this.listener, listener.readBufferSize()) : this.listener;

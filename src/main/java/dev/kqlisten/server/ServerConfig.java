@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
+import dev.kqlisten.framing.Framing;
 import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.TransportOptions;
 import dev.kqlisten.poller.PollerLimits;
@@ -52,15 +53,23 @@ public record ServerConfig(List<Listener> listeners, Duration shutdownTimeout, D
      * @param readBufferSize the most bytes read from a connection per readiness event
      * @param limits connection limits and the idle timeout
      * @param transport the transport its poller opens (a transport serves one poller)
+     * @param framing how connections' bytes are split into frames
      */
     public record Listener(String name, ListenSpec listen, int readBufferSize, PollerLimits limits,
-            TransportOptions transport) {
+            TransportOptions transport, Framing framing) {
+
+        /** A listener without framing. */
+        public Listener(String name, ListenSpec listen, int readBufferSize, PollerLimits limits,
+                TransportOptions transport) {
+            this(name, listen, readBufferSize, limits, transport, Framing.RAW);
+        }
 
         public Listener {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(listen, "listen");
             Objects.requireNonNull(limits, "limits");
             Objects.requireNonNull(transport, "transport");
+            Objects.requireNonNull(framing, "framing");
         }
 
     }

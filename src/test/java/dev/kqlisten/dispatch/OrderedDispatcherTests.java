@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionInfo;
 import dev.kqlisten.connection.RejectReason;
+import dev.kqlisten.framing.FrameError;
 import dev.kqlisten.poller.PollerListener;
 import dev.kqlisten.poller.ReadFlowControl;
 
@@ -183,6 +184,51 @@ class OrderedDispatcherTests {
 
     // The poller may read once more between a resume being asked and being applied; it must
     // suspend again even though, for the dispatcher, the connection is already suspended.
+    @Test
+    void framesFramingErrorsAndPartialFramesRunInOrderOnTheLaneAndTheirBytesCount() {
+        List<String> seen = new ArrayList<>();
+        PollerListener listener = new Adapter() {
+
+            @Override
+            public boolean wantsFrames() {
+                return true;
+            }
+
+            @Override
+            public void frame(ConnectionInfo connection, byte[] frame) {
+                seen.add("frame " + new String(frame, StandardCharsets.US_ASCII));
+            }
+
+            @Override
+            public void frameError(ConnectionInfo connection, FrameError error, long offset) {
+                seen.add("error " + error + "@" + offset);
+            }
+
+            @Override
+            public void partialFrame(ConnectionInfo connection, byte[] partial, long offset) {
+                seen.add("partial " + new String(partial, StandardCharsets.US_ASCII) + "@" + offset);
+            }
+
+            @Override
+            public void closed(ConnectionInfo connection, CloseReason reason, String error) {
+                seen.add("closed " + reason);
+            }
+
+        };
+        DispatchBudget budget = new DispatchBudget(100, 10_000);
+        OrderedDispatcher dispatcher = dispatcher(listener, this.manual, budget, 10);
+        assertThat(dispatcher.wantsFrames()).isTrue();
+        ConnectionInfo connection = info(1);
+        dispatcher.frame(connection, "one".getBytes(StandardCharsets.US_ASCII));
+        dispatcher.partialFrame(connection, "tw".getBytes(StandardCharsets.US_ASCII), 4);
+        dispatcher.frameError(connection, FrameError.FRAME_TOO_LONG, 4);
+        dispatcher.closed(connection, CloseReason.FRAME_TOO_LONG, "FRAME_TOO_LONG");
+        assertThat(budget.bytesInFlight()).isEqualTo(5);
+        this.manual.runAll();
+        assertThat(seen).containsExactly("frame one", "partial tw@4", "error FRAME_TOO_LONG@4", "closed FRAME_TOO_LONG");
+        assertThat(budget.bytesInFlight()).isZero();
+    }
+
     @Test
     void rejectionsAreForwardedOnTheExecutorAndAThrowingListenerIsCounted() {
         List<String> rejections = new ArrayList<>();

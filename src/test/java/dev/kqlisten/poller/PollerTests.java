@@ -1,7 +1,6 @@
 package dev.kqlisten.poller;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import static dev.kqlisten.poller.Script.bytes;
+import static dev.kqlisten.poller.Script.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -377,20 +378,7 @@ class PollerTests {
     }
 
     private long acceptOne(int fd) throws Exception {
-        this.fake.pendingAccepts.add(fd);
-        this.fake.batch(event(Poller.LISTENER_ID, R, 1, 0));
-        int before = this.listener.opened.size();
-        this.poller.runOnce(-1);
-        assertThat(this.listener.opened).hasSize(before + 1);
-        return this.listener.opened.get(before).id();
-    }
-
-    private static long[] event(long id, int flags, long available, int error) {
-        return new long[] { id, flags, available, error };
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
+        return Script.acceptOne(this.fake, this.poller, this.listener, fd);
     }
 
 }

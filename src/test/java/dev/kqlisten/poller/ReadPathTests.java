@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.kqlisten.connection.Connection;
 import dev.kqlisten.connection.ConnectionInfo;
+import dev.kqlisten.framing.FrameError;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +41,11 @@ class ReadPathTests {
         @Override
         public void failed(Connection connection, int rawErrno) {
             ReadPathTests.this.ends.add("failed:" + rawErrno);
+        }
+
+        @Override
+        public void framingFailed(Connection connection, FrameError error) {
+            ReadPathTests.this.ends.add("framing:" + error);
         }
 
     });

@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionInfo;
+import dev.kqlisten.framing.FrameError;
 
 /** Records poller callbacks as strings such as {@code opened:1}, {@code read:1:hello}, {@code closed:1:RESET:ECONNRESET}. */
 final class RecordingListener implements PollerListener {
@@ -51,6 +52,43 @@ final class RecordingListener implements PollerListener {
         byte[] bytes = new byte[data.remaining()];
         data.get(bytes);
         record("borrowed:" + connection.id() + ":" + new String(bytes, StandardCharsets.US_ASCII));
+    }
+
+    boolean wantsFrames;
+
+    boolean wantsBorrowedFrames;
+
+    @Override
+    public boolean wantsFrames() {
+        return this.wantsFrames;
+    }
+
+    @Override
+    public boolean wantsBorrowedFrames() {
+        return this.wantsBorrowedFrames;
+    }
+
+    @Override
+    public void frame(ConnectionInfo connection, byte[] frame) {
+        record("frame:" + connection.id() + ":" + new String(frame, StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public void frameBorrowed(ConnectionInfo connection, ByteBuffer frame) {
+        this.borrowedReadOnly &= frame.isReadOnly();
+        byte[] bytes = new byte[frame.remaining()];
+        frame.get(bytes);
+        record("borrowedFrame:" + connection.id() + ":" + new String(bytes, StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public void frameError(ConnectionInfo connection, FrameError error, long offset) {
+        record("frameError:" + connection.id() + ":" + error + "@" + offset);
+    }
+
+    @Override
+    public void partialFrame(ConnectionInfo connection, byte[] partial, long offset) {
+        record("partial:" + connection.id() + ":" + new String(partial, StandardCharsets.US_ASCII) + "@" + offset);
     }
 
     @Override

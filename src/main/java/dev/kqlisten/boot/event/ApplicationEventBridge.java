@@ -16,6 +16,7 @@ import dev.kqlisten.boot.event.PublishedEventCounter.Kind;
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.RejectReason;
 import dev.kqlisten.connection.ConnectionInfo;
+import dev.kqlisten.framing.FrameError;
 import dev.kqlisten.poller.PollerListener;
 
 /**
@@ -48,6 +49,14 @@ public class ApplicationEventBridge implements PollerListener {
     private static final ResolvableType DATA = ResolvableType.forClass(TcpDataReceivedEvent.class);
 
     private static final ResolvableType BORROWED = ResolvableType.forClass(TcpDataBorrowedEvent.class);
+
+    private static final ResolvableType MESSAGE = ResolvableType.forClass(TcpMessageReceivedEvent.class);
+
+    private static final ResolvableType BORROWED_MESSAGE = ResolvableType.forClass(TcpMessageBorrowedEvent.class);
+
+    private static final ResolvableType FRAMING_ERROR = ResolvableType.forClass(TcpFramingErrorEvent.class);
+
+    private static final ResolvableType PARTIAL_MESSAGE = ResolvableType.forClass(TcpPartialMessageEvent.class);
 
     private static final ResolvableType PEER_CLOSED = ResolvableType.forClass(TcpPeerClosedEvent.class);
 
@@ -118,16 +127,44 @@ public class ApplicationEventBridge implements PollerListener {
         publish(new TcpDataReceivedEvent(connection, data), DATA, wantsBorrowedData() ? null : Kind.DATA);
     }
 
-    /** Publishes the loan, then ends it: the poller reuses the buffer once this returns. */
     @Override
     public void readBorrowed(ConnectionInfo connection, ByteBuffer data) {
-        TcpDataBorrowedEvent event = new TcpDataBorrowedEvent(connection, data);
-        try {
-            publish(event, BORROWED, Kind.DATA);
-        }
-        finally {
-            event.release();
-        }
+        lend(new TcpDataBorrowedEvent(connection, data), BORROWED, Kind.DATA);
+    }
+
+    /** As {@link #wantsData()}, for {@link TcpMessageReceivedEvent}. */
+    @Override
+    public boolean wantsFrames() {
+        TcpEventMulticaster multicaster = this.multicaster;
+        return multicaster == null || multicaster.hasMessageListeners();
+    }
+
+    /** As {@link #wantsBorrowedData()}, for {@link TcpMessageBorrowedEvent}. */
+    @Override
+    public boolean wantsBorrowedFrames() {
+        TcpEventMulticaster multicaster = this.multicaster;
+        return multicaster != null && multicaster.hasBorrowedMessageListeners();
+    }
+
+    /** Counted once per message, in {@link #frameBorrowed} when it was lent first. */
+    @Override
+    public void frame(ConnectionInfo connection, byte[] frame) {
+        publish(new TcpMessageReceivedEvent(connection, frame), MESSAGE, wantsBorrowedFrames() ? null : Kind.MESSAGE);
+    }
+
+    @Override
+    public void frameBorrowed(ConnectionInfo connection, ByteBuffer frame) {
+        lend(new TcpMessageBorrowedEvent(connection, frame), BORROWED_MESSAGE, Kind.MESSAGE);
+    }
+
+    @Override
+    public void frameError(ConnectionInfo connection, FrameError error, long offset) {
+        publish(new TcpFramingErrorEvent(connection, error, offset), FRAMING_ERROR, Kind.FRAMING_ERROR);
+    }
+
+    @Override
+    public void partialFrame(ConnectionInfo connection, byte[] partial, long offset) {
+        publish(new TcpPartialMessageEvent(connection, partial, offset), PARTIAL_MESSAGE, Kind.PARTIAL_MESSAGE);
     }
 
     @Override
@@ -143,6 +180,16 @@ public class ApplicationEventBridge implements PollerListener {
     @Override
     public void rejected(String listenerName, InetSocketAddress remoteAddress, RejectReason reason) {
         publish(new TcpConnectionRejectedEvent(listenerName, remoteAddress, reason), REJECTED, Kind.REJECTED);
+    }
+
+    /** Publishes the loan, then ends it: the poller reuses the buffer once this returns. */
+    private void lend(TcpLentBytesEvent event, ResolvableType type, Kind kind) {
+        try {
+            publish(event, type, kind);
+        }
+        finally {
+            event.release();
+        }
     }
 
     /** @param kind what to count once the event was handed over, or null to count nothing */

@@ -25,8 +25,9 @@ import dev.kqlisten.connection.ConnectionInfo;
  * Other events keep Spring's behaviour, so a failing listener of a Boot lifecycle event still
  * fails the application. Errors (OutOfMemoryError, ...) are never swallowed.
  * <p>
- * It also answers {@link #hasDataListeners()} and {@link #hasBorrowedDataListeners()} for the
- * poller on every read, from a cached answer that every change to the listeners invalidates.
+ * It also answers {@link #hasDataListeners()}, {@link #hasBorrowedDataListeners()} and their
+ * message counterparts for the poller on every read, from a cached answer that every change to
+ * the listeners invalidates.
  */
 public class TcpEventMulticaster extends SimpleApplicationEventMulticaster {
 
@@ -43,6 +44,17 @@ public class TcpEventMulticaster extends SimpleApplicationEventMulticaster {
             new byte[0]);
 
     private static final TcpDataBorrowedEvent BORROWED_EVENT_PROTOTYPE = new TcpDataBorrowedEvent(
+            PROTOTYPE_CONNECTION, ByteBuffer.allocate(0));
+
+    private static final ResolvableType MESSAGE_EVENT_TYPE = ResolvableType.forClass(TcpMessageReceivedEvent.class);
+
+    private static final ResolvableType BORROWED_MESSAGE_EVENT_TYPE = ResolvableType
+        .forClass(TcpMessageBorrowedEvent.class);
+
+    private static final TcpMessageReceivedEvent MESSAGE_EVENT_PROTOTYPE = new TcpMessageReceivedEvent(
+            PROTOTYPE_CONNECTION, new byte[0]);
+
+    private static final TcpMessageBorrowedEvent BORROWED_MESSAGE_EVENT_PROTOTYPE = new TcpMessageBorrowedEvent(
             PROTOTYPE_CONNECTION, ByteBuffer.allocate(0));
 
     /**
@@ -62,14 +74,22 @@ public class TcpEventMulticaster extends SimpleApplicationEventMulticaster {
 
     private static final int BORROWED = 2;
 
+    private static final int MESSAGES = 4;
+
+    private static final int BORROWED_MESSAGES = 8;
+
+    /** Bits of {@link #dataListeners} below the version. */
+    private static final int KIND_BITS = 4;
+
     private final EventListenerFailureCounter failures;
 
     /** Incremented after every change to the listeners; any thread. */
     private final AtomicLong listenersVersion = new AtomicLong(1);
 
     /**
-     * {@code version << 2 | answers} (bits {@link #DATA} and {@link #BORROWED}) of the last
-     * computation; valid while its version is {@link #listenersVersion}. Any thread.
+     * {@code version << KIND_BITS | answers} (bits {@link #DATA}, {@link #BORROWED},
+     * {@link #MESSAGES}, {@link #BORROWED_MESSAGES}) of the last computation; valid while its
+     * version is {@link #listenersVersion}. Any thread.
      */
     private volatile long dataListeners;
 
@@ -102,23 +122,42 @@ public class TcpEventMulticaster extends SimpleApplicationEventMulticaster {
         return (dataListenerKinds() & BORROWED) != 0;
     }
 
+    /** Whether any listener receives {@link TcpMessageReceivedEvent}s now; as cheap as the above. */
+    public boolean hasMessageListeners() {
+        return (dataListenerKinds() & MESSAGES) != 0;
+    }
+
+    /**
+     * Whether a listener declared for {@link TcpMessageBorrowedEvent} (not only for every event)
+     * exists now; as cheap as the above.
+     */
+    public boolean hasBorrowedMessageListeners() {
+        return (dataListenerKinds() & BORROWED_MESSAGES) != 0;
+    }
+
     private int dataListenerKinds() {
         long version = this.listenersVersion.get();
         long known = this.dataListeners;
-        if ((known >>> 2) == version) {
-            return (int) (known & 3);
+        if ((known >>> KIND_BITS) == version) {
+            return (int) (known & ((1 << KIND_BITS) - 1));
         }
-        // Lending is for listeners that asked for it by type: a listener of every event would make
-        // each read publish two data events. It still receives borrowed events while lent.
-        Collection<ApplicationListener<?>> borrowed = getApplicationListeners(BORROWED_EVENT_PROTOTYPE,
-                BORROWED_EVENT_TYPE);
-        boolean lend = !borrowed.isEmpty()
-                && !getApplicationListeners(ANY_EVENT_PROBE, ANY_EVENT_PROBE_TYPE).containsAll(borrowed);
+        Collection<ApplicationListener<?>> any = getApplicationListeners(ANY_EVENT_PROBE, ANY_EVENT_PROBE_TYPE);
         int kinds = (getApplicationListeners(DATA_EVENT_PROTOTYPE, DATA_EVENT_TYPE).isEmpty() ? 0 : DATA)
-                | (lend ? BORROWED : 0);
+                | (lends(BORROWED_EVENT_PROTOTYPE, BORROWED_EVENT_TYPE, any) ? BORROWED : 0)
+                | (getApplicationListeners(MESSAGE_EVENT_PROTOTYPE, MESSAGE_EVENT_TYPE).isEmpty() ? 0 : MESSAGES)
+                | (lends(BORROWED_MESSAGE_EVENT_PROTOTYPE, BORROWED_MESSAGE_EVENT_TYPE, any) ? BORROWED_MESSAGES : 0);
         // Tagged with the version read before the lookup: a change during it leaves the answer stale.
-        this.dataListeners = (version << 2) | kinds;
+        this.dataListeners = (version << KIND_BITS) | kinds;
         return kinds;
+    }
+
+    /**
+     * Lending is for listeners that asked for it by type: a listener of every event would make
+     * each read (or message) publish two events. It still receives lent events while they are made.
+     */
+    private boolean lends(TcpEvent prototype, ResolvableType type, Collection<ApplicationListener<?>> any) {
+        Collection<ApplicationListener<?>> lent = getApplicationListeners(prototype, type);
+        return !lent.isEmpty() && !any.containsAll(lent);
     }
 
     @Override

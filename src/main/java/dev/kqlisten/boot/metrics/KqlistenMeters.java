@@ -41,7 +41,17 @@ public enum KqlistenMeters {
 
     READS("kqlisten.reads", null, "Read calls that returned bytes"),
 
-    /** Tagged {@value #EVENT}: opened, data, peer-closed, closed, rejected. */
+    /** Listeners with a framing only: whole messages, whether or not a listener received them. */
+    FRAMES("kqlisten.frames", null, "Whole messages decoded by the listener's framing"),
+
+    /** Tagged {@value #REASON}: a {@link dev.kqlisten.framing.FrameError}. */
+    FRAME_ERRORS("kqlisten.frame.error.connections", BaseUnits.CONNECTIONS,
+            "Connections closed because their bytes broke the framing, by reason"),
+
+    PARTIAL_FRAMES("kqlisten.partial.frame.connections", BaseUnits.CONNECTIONS,
+            "Connections that ended inside a message (the partial message was published)"),
+
+    /** Tagged {@value #EVENT}: opened, data, message, framing-error, partial-message, peer-closed, closed, rejected. */
     PUBLISHED_EVENTS("kqlisten.published.events", BaseUnits.EVENTS,
             "Connection events handed to the application's listeners, by event"),
 

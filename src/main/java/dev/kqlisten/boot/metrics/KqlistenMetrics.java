@@ -16,6 +16,7 @@ import dev.kqlisten.boot.event.EventListenerFailureCounter;
 import dev.kqlisten.boot.event.PublishedEventCounter;
 import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.RejectReason;
+import dev.kqlisten.framing.FrameError;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.poller.AcceptPauseReason;
 import dev.kqlisten.poller.PollerObserver;
@@ -95,6 +96,9 @@ public class KqlistenMetrics implements MeterBinder, PollerObservers {
         return switch (kind) {
             case OPENED -> "opened";
             case DATA -> "data";
+            case MESSAGE -> "message";
+            case FRAMING_ERROR -> "framing-error";
+            case PARTIAL_MESSAGE -> "partial-message";
             case PEER_CLOSED -> "peer-closed";
             case CLOSED -> "closed";
             case REJECTED -> "rejected";
@@ -120,6 +124,12 @@ public class KqlistenMetrics implements MeterBinder, PollerObservers {
         }
         counter(registry, KqlistenMeters.RECEIVED, tags, listener, PollerStats::bytesRead);
         counter(registry, KqlistenMeters.READS, tags, listener, PollerStats::reads);
+        counter(registry, KqlistenMeters.FRAMES, tags, listener, PollerStats::frames);
+        for (FrameError error : FrameError.values()) {
+            counter(registry, KqlistenMeters.FRAME_ERRORS, tags.and(KqlistenMeters.REASON, error.name()), listener,
+                    (s) -> s.frameErrors(error));
+        }
+        counter(registry, KqlistenMeters.PARTIAL_FRAMES, tags, listener, PollerStats::partialFrames);
         for (Errno errno : ACCEPT_ERRNOS) {
             counter(registry, KqlistenMeters.ACCEPT_ERRORS, tags.and(KqlistenMeters.ERRNO, errno.name()), listener,
                     (s) -> s.acceptErrors(errno));

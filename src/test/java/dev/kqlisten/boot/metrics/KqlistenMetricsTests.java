@@ -110,7 +110,7 @@ class KqlistenMetricsTests {
             // Counted where the application's events are published (PublishedEventsIntegrationTests),
             // not inferred from the poller: this poller's listener publishes nothing.
             assertThat(registry.get("kqlisten.published.events").tag("listener", "it").functionCounters())
-                .hasSize(5)
+                .hasSize(8)
                 .allSatisfy((published) -> assertThat(published.count()).isZero());
             assertThat(counter(registry, "kqlisten.accept.errors", Tags.of("errno", "OTHER"))).isZero();
             assertThat(counter(registry, "kqlisten.accept.errors", Tags.of("errno", "EMFILE"))).isZero();
