@@ -72,6 +72,28 @@ class EventLoggingIntegrationTests {
             .containsPattern("\\[it] #\\d+ closed: PEER_CLOSED");
     }
 
+    @Test
+    void framingErrorsAndPartialMessagesAtDebugWithTheirOffsets(CapturedOutput output) throws Exception {
+        try (ConfigurableApplicationContext context = TestApplication.start(backend(), "--kqlisten.logging.enabled=true",
+                "--logging.level.dev.kqlisten.boot.TcpEventLogger=debug", "--kqlisten.listeners[0].framing.mode=lines",
+                "--kqlisten.listeners[0].framing.max-frame-length=8B")) {
+            int port = TestApplication.port(context);
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                client.getOutputStream().write("ok\n123456789\n".getBytes());
+                TestApplication.events(context).recorder().awaitClosed(1, WAIT);
+            }
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                client.getOutputStream().write("ok\npart".getBytes());
+                client.shutdownOutput();
+                TestApplication.events(context).recorder().awaitClosed(2, WAIT);
+            }
+        }
+        assertThat(output.getOut())
+            .containsPattern("\\[it] #\\d+ broke the framing with the message at byte 3: FRAME_TOO_LONG")
+            .containsPattern("\\[it] #\\d+ closed: FRAME_TOO_LONG\\R")
+            .containsPattern("\\[it] #\\d+ ended inside the message at byte 3 \\(4 bytes of it received\\)");
+    }
+
     private static void traffic(ConfigurableApplicationContext context, int connections) throws Exception {
         int port = TestApplication.port(context);
         for (int i = 0; i < connections; i++) {

@@ -9,6 +9,8 @@ import dev.kqlisten.boot.event.TcpConnectionClosedEvent;
 import dev.kqlisten.boot.event.TcpConnectionOpenedEvent;
 import dev.kqlisten.boot.event.TcpConnectionRejectedEvent;
 import dev.kqlisten.boot.event.TcpDataBorrowedEvent;
+import dev.kqlisten.boot.event.TcpFramingErrorEvent;
+import dev.kqlisten.boot.event.TcpPartialMessageEvent;
 import dev.kqlisten.boot.event.TcpListenerStartedEvent;
 import dev.kqlisten.boot.event.TcpListenerStoppedEvent;
 import dev.kqlisten.boot.event.TcpPeerClosedEvent;
@@ -17,8 +19,8 @@ import dev.kqlisten.server.SocketAddresses;
 /**
  * The logging listener, on while {@code kqlisten.logging.enabled} is true (the default). Its
  * levels are chosen so that nothing a client does can grow the log at the default level: one
- * INFO line per listener start and stop; connection lines (opened, rejected, EOF, closed) at
- * DEBUG; one line per read at TRACE. Runs on the poller threads (the dispatch threads in executor
+ * INFO line per listener start and stop; connection lines (opened, rejected, framing error,
+ * partial message, EOF, closed) at DEBUG; one line per read at TRACE. Runs on the poller threads (the dispatch threads in executor
  * mode).
  * <p>
  * The read line takes {@link TcpDataBorrowedEvent}: it needs only the length, and must not make
@@ -62,6 +64,22 @@ class TcpEventLogger {
         if (logger.isDebugEnabled()) {
             logger.debug("[{}] rejected a connection from {}: {}", event.getListenerName(),
                     SocketAddresses.format(event.getRemoteAddress()), event.getReason());
+        }
+    }
+
+    @EventListener
+    void onFramingError(TcpFramingErrorEvent event) {
+        if (logger.isDebugEnabled()) {
+            logger.debug("[{}] #{} broke the framing with the message at byte {}: {}", event.getListenerName(),
+                    event.getConnectionId(), event.getOffset(), event.getError());
+        }
+    }
+
+    @EventListener
+    void onPartialMessage(TcpPartialMessageEvent event) {
+        if (logger.isDebugEnabled()) {
+            logger.debug("[{}] #{} ended inside the message at byte {} ({} bytes of it received)",
+                    event.getListenerName(), event.getConnectionId(), event.getOffset(), event.getLength());
         }
     }
 

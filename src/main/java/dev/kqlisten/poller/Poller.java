@@ -149,8 +149,13 @@ public final class Poller implements Runnable {
 
             @Override
             public void framingFailed(Connection connection, FrameError error) {
-                close(connection, (error == FrameError.FRAME_TOO_LONG) ? CloseReason.FRAME_TOO_LONG
-                        : CloseReason.MALFORMED_FRAME, error.name());
+                // FRAME_TOO_LONG says it all; MALFORMED_FRAME names what was malformed.
+                if (error == FrameError.FRAME_TOO_LONG) {
+                    close(connection, CloseReason.FRAME_TOO_LONG, null);
+                }
+                else {
+                    close(connection, CloseReason.MALFORMED_FRAME, error.name());
+                }
             }
 
         });

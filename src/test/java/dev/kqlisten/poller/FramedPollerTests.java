@@ -80,10 +80,30 @@ class FramedPollerTests {
         long id = acceptOne(10);
         read(id, "ok\n123456789\nx\n");
         assertThat(this.listener.events).containsExactly("opened:" + id, "frame:" + id + ":ok",
-                "frameError:" + id + ":FRAME_TOO_LONG@3", "closed:" + id + ":FRAME_TOO_LONG:FRAME_TOO_LONG");
+                "frameError:" + id + ":FRAME_TOO_LONG@3", "closed:" + id + ":FRAME_TOO_LONG");
         assertThat(this.fake.openFds).containsExactly(FakeTransport.LISTEN_FD);
         assertThat(this.poller.stats().frameErrors(FrameError.FRAME_TOO_LONG)).isEqualTo(1);
         assertThat(this.poller.stats().closed(dev.kqlisten.connection.CloseReason.FRAME_TOO_LONG)).isEqualTo(1);
+    }
+
+    @Test
+    void aMalformedFrameClosesWithWhatWasMalformed() throws Exception {
+        this.poller.closeUnstarted();
+        FakeTransport fake = new FakeTransport();
+        RecordingListener listener = new RecordingListener();
+        ListenSpec spec = new ListenSpec(InetAddress.getLoopbackAddress(), 0, 0, true, false, false);
+        PollerConfig config = new PollerConfig("test", spec, 16, PollerLimits.NONE, DescriptorBudget.unlimited(),
+                new Framing(Framing.Mode.OCTET_COUNTING, 100, (byte) 0, 4, false, false));
+        Poller octets = Poller.open(config, fake.transport(), 64, listener);
+        listener.wantsData = false;
+        listener.wantsFrames = true;
+        long id = Script.acceptOne(fake, octets, listener, 10);
+        fake.reads(10, bytes("2 ok<13>no count\n"));
+        fake.batch(event(id, R, 17, 0));
+        octets.runOnce(-1);
+        assertThat(listener.events).containsExactly("opened:" + id, "frame:" + id + ":ok",
+                "frameError:" + id + ":BAD_OCTET_COUNT@4", "closed:" + id + ":MALFORMED_FRAME:BAD_OCTET_COUNT");
+        assertThat(octets.stats().frameErrors(FrameError.BAD_OCTET_COUNT)).isEqualTo(1);
     }
 
     @Test
@@ -115,7 +135,7 @@ class FramedPollerTests {
         this.fake.batch(event(id, ERR, 0, FakeTransport.ECONNRESET));
         this.poller.runOnce(-1);
         assertThat(this.listener.events).containsExactly("opened:" + id, "frameError:" + id + ":FRAME_TOO_LONG@0",
-                "closed:" + id + ":FRAME_TOO_LONG:FRAME_TOO_LONG");
+                "closed:" + id + ":FRAME_TOO_LONG");
         assertThat(this.fake.openFds).containsExactly(FakeTransport.LISTEN_FD);
         assertThat(this.fake.readSizes).as("reads after the close").hasSize(1);
     }
