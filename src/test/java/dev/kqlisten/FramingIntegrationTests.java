@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +42,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pieces, a line too long, a stream that ends inside a line, and real syslog senders (logger with
  * and without octet counting, rsyslog's omfwd) into one octet-counting listener with the lines
  * fallback. Every message arrives once, whole, in order, as a {@link TcpMessageReceivedEvent}.
+ * Tagged kqueue: it also runs on the darwin and libkqueue builds of the test library.
  */
+@Tag("kqueue")
 @Timeout(180)
 class FramingIntegrationTests {
 
