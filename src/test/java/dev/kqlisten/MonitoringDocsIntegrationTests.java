@@ -85,11 +85,13 @@ class MonitoringDocsIntegrationTests {
         List<String> variableQueries = JsonPath.read(dashboard, "$.templating.list[*].definition");
         variableQueries.forEach((query) -> assertThat(scraped).containsAll(names(query)));
         assertThat(queried)
-            .as("the dashboard shows connections, accepts, bytes, closes, rejections, accept pauses and the poller")
+            .as("the dashboard shows connections, accepts, bytes, closes, rejections, accept pauses, the poller "
+                    + "and framing")
             .contains("kqlisten_active_connections", "kqlisten_accepted_connections_total",
                     "kqlisten_received_bytes_total", "kqlisten_closed_connections_total",
                     "kqlisten_rejected_connections_total", "kqlisten_accept_paused", "kqlisten_accept_pauses_total",
-                    "kqlisten_poller_dispatch_active_seconds");
+                    "kqlisten_poller_dispatch_active_seconds", "kqlisten_frames_total",
+                    "kqlisten_frame_error_connections_total", "kqlisten_partial_frame_connections_total");
     }
 
     private static Set<String> names(String text) {
