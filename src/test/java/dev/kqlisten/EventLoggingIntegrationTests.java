@@ -75,8 +75,8 @@ class EventLoggingIntegrationTests {
     @Test
     void framingErrorsAndPartialMessagesAtDebugWithTheirOffsets(CapturedOutput output) throws Exception {
         try (ConfigurableApplicationContext context = TestApplication.start(backend(), "--kqlisten.logging.enabled=true",
-                "--logging.level.dev.kqlisten.boot.TcpEventLogger=debug", "--kqlisten.listeners[0].framing.mode=lines",
-                "--kqlisten.listeners[0].framing.max-frame-length=8B")) {
+                "--logging.level.dev.kqlisten.boot.TcpEventLogger=debug", "--kqlisten.listeners[0].framing=lines",
+                "--kqlisten.listeners[0].max-frame-length=8B")) {
             int port = TestApplication.port(context);
             try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 client.getOutputStream().write("ok\n123456789\n".getBytes());

@@ -63,7 +63,7 @@ class FramingIntegrationTests {
             lines.add(line);
             stream.append(line).append((i % 3 == 0) ? "\r\n" : "\n");
         }
-        try (ConfigurableApplicationContext context = start(backend, "--kqlisten.listeners[0].framing.mode=lines",
+        try (ConfigurableApplicationContext context = start(backend, "--kqlisten.listeners[0].framing=lines",
                 "--kqlisten.listeners[0].read-buffer-size=1KB")) {
             Messages messages = context.getBean(Messages.class);
             try (Socket client = connect(context)) {
@@ -82,8 +82,8 @@ class FramingIntegrationTests {
 
     @BackendTest
     void aLineLongerThanTheMaximumClosesItsConnectionAfterTheLinesBeforeIt(TestBackend backend) throws Exception {
-        try (ConfigurableApplicationContext context = start(backend, "--kqlisten.listeners[0].framing.mode=lines",
-                "--kqlisten.listeners[0].framing.max-frame-length=16B")) {
+        try (ConfigurableApplicationContext context = start(backend, "--kqlisten.listeners[0].framing=lines",
+                "--kqlisten.listeners[0].max-frame-length=16B")) {
             Messages messages = context.getBean(Messages.class);
             try (Socket client = connect(context)) {
                 client.getOutputStream().write(("ok\n" + "y".repeat(17) + "\nnever\n").getBytes(StandardCharsets.US_ASCII));
@@ -98,7 +98,7 @@ class FramingIntegrationTests {
 
     @BackendTest
     void theBytesAfterTheLastLineArePublishedAsAPartialMessageBeforeTheEof(TestBackend backend) throws Exception {
-        try (ConfigurableApplicationContext context = start(backend, "--kqlisten.listeners[0].framing.mode=lines")) {
+        try (ConfigurableApplicationContext context = start(backend, "--kqlisten.listeners[0].framing=lines")) {
             Messages messages = context.getBean(Messages.class);
             try (Socket client = connect(context)) {
                 client.getOutputStream().write("first\nunfinished".getBytes(StandardCharsets.US_ASCII));
@@ -122,8 +122,8 @@ class FramingIntegrationTests {
         Path file = this.dir.resolve("messages.txt");
         Files.write(file, sent, StandardCharsets.US_ASCII);
         try (ConfigurableApplicationContext context = start(backend,
-                "--kqlisten.listeners[0].framing.mode=octet-counting",
-                "--kqlisten.listeners[0].framing.lines-fallback=true")) {
+                "--kqlisten.listeners[0].framing=octet-counting",
+                "--kqlisten.listeners[0].lines-fallback=true")) {
             Messages messages = context.getBean(Messages.class);
             int port = TestApplication.port(context);
             run(logger.toString(), "--tcp", "--octet-count", "-n", "127.0.0.1", "-P", String.valueOf(port), "-t",
@@ -163,7 +163,7 @@ class FramingIntegrationTests {
             lines.add("n" + i);
             stream.append("n").append(i).append('\n');
         }
-        try (ConfigurableApplicationContext context = start(backend, "--kqlisten.listeners[0].framing.mode=lines",
+        try (ConfigurableApplicationContext context = start(backend, "--kqlisten.listeners[0].framing=lines",
                 "--kqlisten.dispatch.mode=executor")) {
             Messages messages = context.getBean(Messages.class);
             try (Socket client = connect(context)) {

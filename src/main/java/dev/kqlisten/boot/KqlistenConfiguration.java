@@ -90,7 +90,9 @@ public class KqlistenConfiguration {
 
     @Bean
     KqlistenServer kqlistenServer(KqlistenProperties properties, ApplicationEventBridge bridge,
-            ObjectProvider<TransportFactory> transports, ObjectProvider<PollerObservers> observers) {
+            ObjectProvider<TransportFactory> transports, ObjectProvider<PollerObservers> observers,
+            Environment environment) {
+        ListenerKeyCheck.check(environment);
         return new KqlistenServer(serverConfig(properties), bridge,
                 transports.getIfAvailable(() -> TransportFactory.NATIVE),
                 observers.getIfAvailable(() -> PollerObservers.NONE));
@@ -110,7 +112,7 @@ public class KqlistenConfiguration {
             .stream()
             .map((listener) -> new ServerConfig.Listener(listener.getName(), listener.toListenSpec(),
                     listener.readBufferBytes(), listener.toLimits(), properties.toTransportOptions(listener),
-                    listener.getFraming().toFraming()))
+                    listener.toFraming()))
             .toList();
         KqlistenProperties.Dispatch dispatch = properties.getDispatch();
         ServerConfig.Dispatch executor = (dispatch.getMode() != KqlistenProperties.Dispatch.Mode.EXECUTOR) ? null

@@ -245,7 +245,7 @@ public class KqlistenProperties implements Validator {
             if (size == null || size.toBytes() < 1 || size.compareTo(MAX_READ_BUFFER_SIZE) > 0) {
                 errors.rejectValue(path + "read-buffer-size", "range", "must be between 1B and 16MB");
             }
-            listener.getFraming().validate(errors, path + "framing.");
+            listener.validateFraming(errors, path);
         }
         validateDispatch(errors);
         if (this.backend == Backend.KQUEUE && host == HostOs.LINUX) {
@@ -513,11 +513,109 @@ public class KqlistenProperties implements Validator {
          */
         private Duration idleTimeout = Duration.ZERO;
 
-        /** How the listener splits each connection's bytes into frames (messages). */
-        private final ListenerFraming framing = new ListenerFraming();
+        /**
+         * How each connection's bytes are split into messages: raw (no framing, reads as they
+         * come), lines (LF, CRLF accepted, line ending stripped), octet-counting (RFC 6587
+         * section 3.4.1), length-prefixed (big-endian length header) or delimiter (one byte).
+         */
+        private Framing.Mode framing = Framing.Mode.RAW;
 
-        public ListenerFraming getFraming() {
+        /**
+         * Longest message accepted, 1B to 16MB; a longer one closes the connection with
+         * reason FRAME_TOO_LONG. Each connection buffers at most this much of a message that
+         * spans reads.
+         */
+        private DataSize maxFrameLength = DataSize.ofKilobytes(8);
+
+        /** The byte that ends a message with framing delimiter, 0 to 255 (0: NUL, as GELF over TCP). */
+        private int frameDelimiter;
+
+        /** Size of the length header with framing length-prefixed: 1, 2, 4 or 8 bytes. */
+        private int lengthFieldBytes = 4;
+
+        /** Whether the length header of framing length-prefixed counts its own bytes. */
+        private boolean lengthIncludesHeader;
+
+        /**
+         * With framing octet-counting, whether a message that does not start with an octet count
+         * is read as an LF-terminated line (RFC 6587 non-transparent framing) instead of closing
+         * the connection with reason MALFORMED_FRAME.
+         */
+        private boolean linesFallback;
+
+        public Framing.Mode getFraming() {
             return this.framing;
+        }
+
+        public void setFraming(Framing.Mode framing) {
+            this.framing = framing;
+        }
+
+        public DataSize getMaxFrameLength() {
+            return this.maxFrameLength;
+        }
+
+        public void setMaxFrameLength(DataSize maxFrameLength) {
+            this.maxFrameLength = maxFrameLength;
+        }
+
+        public int getFrameDelimiter() {
+            return this.frameDelimiter;
+        }
+
+        public void setFrameDelimiter(int frameDelimiter) {
+            this.frameDelimiter = frameDelimiter;
+        }
+
+        public int getLengthFieldBytes() {
+            return this.lengthFieldBytes;
+        }
+
+        public void setLengthFieldBytes(int lengthFieldBytes) {
+            this.lengthFieldBytes = lengthFieldBytes;
+        }
+
+        public boolean isLengthIncludesHeader() {
+            return this.lengthIncludesHeader;
+        }
+
+        public void setLengthIncludesHeader(boolean lengthIncludesHeader) {
+            this.lengthIncludesHeader = lengthIncludesHeader;
+        }
+
+        public boolean isLinesFallback() {
+            return this.linesFallback;
+        }
+
+        public void setLinesFallback(boolean linesFallback) {
+            this.linesFallback = linesFallback;
+        }
+
+        Framing toFraming() {
+            return new Framing(this.framing, Math.toIntExact(this.maxFrameLength.toBytes()),
+                    (byte) this.frameDelimiter, this.lengthFieldBytes, this.lengthIncludesHeader, this.linesFallback);
+        }
+
+        /**
+         * The framing settings sit flat on the listener, not in a group of their own, so that a
+         * typo in them fails start-up like any other key: Boot looks for unknown keys only one
+         * level below a list element.
+         */
+        void validateFraming(Errors errors, String path) {
+            if (this.framing == null) {
+                errors.rejectValue(path + "framing", "required", "must not be null");
+            }
+            DataSize max = this.maxFrameLength;
+            if (max == null || max.toBytes() < 1 || max.compareTo(MAX_FRAME_LENGTH) > 0) {
+                errors.rejectValue(path + "max-frame-length", "range", "must be between 1B and 16MB");
+            }
+            if (this.frameDelimiter < 0 || this.frameDelimiter > 255) {
+                errors.rejectValue(path + "frame-delimiter", "range", "must be a byte value between 0 and 255");
+            }
+            int header = this.lengthFieldBytes;
+            if (header != 1 && header != 2 && header != 4 && header != 8) {
+                errors.rejectValue(path + "length-field-bytes", "range", "must be 1, 2, 4 or 8");
+            }
         }
 
         public int getMaxConnections() {
@@ -628,111 +726,6 @@ public class KqlistenProperties implements Validator {
         ListenSpec toListenSpec() {
             return new ListenSpec(this.address, this.port, this.backlog, this.reuseAddress, this.reusePort,
                     this.ipv6Only);
-        }
-
-    }
-
-    /** The framing of one listener: {@code kqlisten.listeners[i].framing}. */
-    public static class ListenerFraming {
-
-        /**
-         * How each connection's bytes are split into messages: raw (no framing, reads as they
-         * come), lines (LF, CRLF accepted, line ending stripped), octet-counting (RFC 6587
-         * section 3.4.1), length-prefixed (big-endian length header) or delimiter (one byte).
-         */
-        private Framing.Mode mode = Framing.Mode.RAW;
-
-        /**
-         * Longest message accepted, 1B to 16MB; a longer one closes the connection with
-         * reason FRAME_TOO_LONG. Each connection buffers at most this much of a message that
-         * spans reads.
-         */
-        private DataSize maxFrameLength = DataSize.ofKilobytes(8);
-
-        /** The byte that ends a message in delimiter mode, 0 to 255 (0: NUL, as GELF over TCP). */
-        private int delimiter;
-
-        /** Size of the length header in length-prefixed mode: 1, 2, 4 or 8 bytes. */
-        private int lengthFieldBytes = 4;
-
-        /** Whether the length header of length-prefixed mode counts its own bytes. */
-        private boolean lengthIncludesHeader;
-
-        /**
-         * In octet-counting mode, whether a message that does not start with an octet count is
-         * read as an LF-terminated line (RFC 6587 non-transparent framing) instead of closing
-         * the connection with reason MALFORMED_FRAME.
-         */
-        private boolean linesFallback;
-
-        public Framing.Mode getMode() {
-            return this.mode;
-        }
-
-        public void setMode(Framing.Mode mode) {
-            this.mode = mode;
-        }
-
-        public DataSize getMaxFrameLength() {
-            return this.maxFrameLength;
-        }
-
-        public void setMaxFrameLength(DataSize maxFrameLength) {
-            this.maxFrameLength = maxFrameLength;
-        }
-
-        public int getDelimiter() {
-            return this.delimiter;
-        }
-
-        public void setDelimiter(int delimiter) {
-            this.delimiter = delimiter;
-        }
-
-        public int getLengthFieldBytes() {
-            return this.lengthFieldBytes;
-        }
-
-        public void setLengthFieldBytes(int lengthFieldBytes) {
-            this.lengthFieldBytes = lengthFieldBytes;
-        }
-
-        public boolean isLengthIncludesHeader() {
-            return this.lengthIncludesHeader;
-        }
-
-        public void setLengthIncludesHeader(boolean lengthIncludesHeader) {
-            this.lengthIncludesHeader = lengthIncludesHeader;
-        }
-
-        public boolean isLinesFallback() {
-            return this.linesFallback;
-        }
-
-        public void setLinesFallback(boolean linesFallback) {
-            this.linesFallback = linesFallback;
-        }
-
-        Framing toFraming() {
-            return new Framing(this.mode, Math.toIntExact(this.maxFrameLength.toBytes()), (byte) this.delimiter,
-                    this.lengthFieldBytes, this.lengthIncludesHeader, this.linesFallback);
-        }
-
-        void validate(Errors errors, String path) {
-            if (this.mode == null) {
-                errors.rejectValue(path + "mode", "required", "must not be null");
-            }
-            DataSize max = this.maxFrameLength;
-            if (max == null || max.toBytes() < 1 || max.compareTo(MAX_FRAME_LENGTH) > 0) {
-                errors.rejectValue(path + "max-frame-length", "range", "must be between 1B and 16MB");
-            }
-            if (this.delimiter < 0 || this.delimiter > 255) {
-                errors.rejectValue(path + "delimiter", "range", "must be a byte value between 0 and 255");
-            }
-            int header = this.lengthFieldBytes;
-            if (header != 1 && header != 2 && header != 4 && header != 8) {
-                errors.rejectValue(path + "length-field-bytes", "range", "must be 1, 2, 4 or 8");
-            }
         }
 
     }

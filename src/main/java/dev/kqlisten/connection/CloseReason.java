@@ -26,7 +26,7 @@ public enum CloseReason {
     /** An operator closed it through the {@code kqlisten} actuator endpoint. */
     OPERATOR,
 
-    /** The peer sent a frame longer than the listener's {@code framing.max-frame-length}. */
+    /** The peer sent a frame longer than the listener's {@code max-frame-length}. */
     FRAME_TOO_LONG,
 
     /** The peer's bytes do not follow the listener's framing (a bad octet count or length header). */

@@ -126,10 +126,10 @@ class KqlistenPropertiesTests {
             kqlisten.listeners[0].read-buffer-size  | 0B         | kqlisten.listeners[0].read-buffer-size  | must be between 1B and 16MB
             kqlisten.listeners[0].read-buffer-size  | 17MB       | kqlisten.listeners[0].read-buffer-size  | must be between 1B and 16MB
             kqlisten.dispatch.threads               | 0          | kqlisten.dispatch.threads               | must be between 1 and 1024
-            kqlisten.listeners[0].framing.max-frame-length | 0B  | kqlisten.listeners[0].framing.max-frame-length | must be between 1B and 16MB
-            kqlisten.listeners[0].framing.max-frame-length | 17MB | kqlisten.listeners[0].framing.max-frame-length | must be between 1B and 16MB
-            kqlisten.listeners[0].framing.length-field-bytes | 3 | kqlisten.listeners[0].framing.length-field-bytes | must be 1, 2, 4 or 8
-            kqlisten.listeners[0].framing.delimiter | 256        | kqlisten.listeners[0].framing.delimiter | must be a byte value between 0 and 255
+            kqlisten.listeners[0].max-frame-length | 0B  | kqlisten.listeners[0].max-frame-length | must be between 1B and 16MB
+            kqlisten.listeners[0].max-frame-length | 17MB | kqlisten.listeners[0].max-frame-length | must be between 1B and 16MB
+            kqlisten.listeners[0].length-field-bytes | 3 | kqlisten.listeners[0].length-field-bytes | must be 1, 2, 4 or 8
+            kqlisten.listeners[0].frame-delimiter | 256        | kqlisten.listeners[0].frame-delimiter | must be a byte value between 0 and 255
             kqlisten.dispatch.max-bytes-in-flight-per-connection | 0B | kqlisten.dispatch.max-bytes-in-flight-per-connection | must be at least 1B
             kqlisten.dispatch.max-bytes-in-flight   | 512KB      | kqlisten.dispatch.max-bytes-in-flight   | must be at least kqlisten.dispatch.max-bytes-in-flight-per-connection
             """)
@@ -142,24 +142,24 @@ class KqlistenPropertiesTests {
     void framingIsRawByDefaultAndBindsPerListener() {
         this.runner.run((context) -> {
             KqlistenProperties.Listener listener = context.getBean(KqlistenProperties.class).getListeners().get(0);
-            assertThat(listener.getFraming().toFraming()).isEqualTo(new Framing(Framing.Mode.RAW, 8192, (byte) 0, 4,
+            assertThat(listener.toFraming()).isEqualTo(new Framing(Framing.Mode.RAW, 8192, (byte) 0, 4,
                     false, false));
-            assertThat(listener.getFraming().toFraming().isFramed()).isFalse();
+            assertThat(listener.toFraming().isFramed()).isFalse();
         });
         this.runner
-            .withPropertyValues("kqlisten.listeners[0].name=a", "kqlisten.listeners[0].framing.mode=length-prefixed",
-                    "kqlisten.listeners[0].framing.max-frame-length=1MB",
-                    "kqlisten.listeners[0].framing.length-field-bytes=2",
-                    "kqlisten.listeners[0].framing.length-includes-header=true",
+            .withPropertyValues("kqlisten.listeners[0].name=a", "kqlisten.listeners[0].framing=length-prefixed",
+                    "kqlisten.listeners[0].max-frame-length=1MB",
+                    "kqlisten.listeners[0].length-field-bytes=2",
+                    "kqlisten.listeners[0].length-includes-header=true",
                     "kqlisten.listeners[1].name=b", "kqlisten.listeners[1].port=7002",
-                    "kqlisten.listeners[1].framing.mode=octet-counting",
-                    "kqlisten.listeners[1].framing.lines-fallback=true", "kqlisten.listeners[1].framing.delimiter=30")
+                    "kqlisten.listeners[1].framing=octet-counting",
+                    "kqlisten.listeners[1].lines-fallback=true", "kqlisten.listeners[1].frame-delimiter=30")
             .run((context) -> {
                 List<KqlistenProperties.Listener> listeners = context.getBean(KqlistenProperties.class)
                     .getListeners();
-                assertThat(listeners.get(0).getFraming().toFraming()).isEqualTo(
+                assertThat(listeners.get(0).toFraming()).isEqualTo(
                         new Framing(Framing.Mode.LENGTH_PREFIXED, 1 << 20, (byte) 0, 2, true, false));
-                assertThat(listeners.get(1).getFraming().toFraming()).isEqualTo(
+                assertThat(listeners.get(1).toFraming()).isEqualTo(
                         new Framing(Framing.Mode.OCTET_COUNTING, 8192, (byte) 30, 4, false, true));
             });
     }
@@ -295,6 +295,9 @@ class KqlistenPropertiesTests {
             kqlisten.logging.enable=false             | kqlisten.logging.enable             | kqlisten.logging.enabled
             kqlisten.max-event=10                     | kqlisten.max-event                  | kqlisten.max-events
             kqlisten.kqueue.layot=libkqueue           | kqlisten.kqueue.layot               | kqlisten.kqueue.layout
+            kqlisten.listeners[0].max-frame-lenght=1KB | kqlisten.listeners[0].max-frame-lenght | kqlisten.listeners[0].max-frame-length
+            kqlisten.listeners[0].framin=lines        | kqlisten.listeners[0].framin        | kqlisten.listeners[0].framing
+            kqlisten.listeners[0].framing.mode=lines  | kqlisten.listeners[0].framing.mode  | kqlisten.listeners[0].framing
             """)
     void unknownKeyFailsStartUpNamingTheClosestValidKey(String setting, String unknown, String closest,
             CapturedOutput output) {

@@ -63,6 +63,24 @@ final class KqlistenPropertyNames {
         return close ? join(parent, best) : null;
     }
 
+    /**
+     * The nearest ancestor of {@code unbound} that is itself a valid single-value key (indexes
+     * kept as given), e.g. {@code kqlisten.listeners[0].framing} for
+     * {@code kqlisten.listeners[0].framing.mode}; {@code null} when there is none.
+     */
+    String leafAncestor(String unbound) {
+        List<String> leaves = all();
+        String name = unbound;
+        int dot;
+        while ((dot = lastSeparator(name)) > 0) {
+            name = name.substring(0, dot);
+            if (leaves.contains(name.replaceAll("\\[\\d+]", "[*]"))) {
+                return name;
+            }
+        }
+        return null;
+    }
+
     /** The valid names directly under the parent of {@code unbound}, for the message. */
     List<String> siblings(String unbound) {
         int dot = lastSeparator(unbound);

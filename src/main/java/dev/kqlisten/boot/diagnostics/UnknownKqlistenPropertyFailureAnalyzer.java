@@ -55,6 +55,11 @@ class UnknownKqlistenPropertyFailureAnalyzer extends AbstractFailureAnalyzer<Unb
         if (closest != null) {
             return "Replace '" + name + "' with '" + closest + "'.";
         }
+        String ancestor = NAMES.leafAncestor(name);
+        if (ancestor != null) {
+            return "Replace '" + name + "' with '" + ancestor + "'. It takes a single value; the configuration "
+                    + "reference is in README.md.";
+        }
         List<String> siblings = NAMES.siblings(name);
         return "Remove '" + name + "'" + (siblings.isEmpty() ? "" : "; valid keys there are " + String.join(", ", siblings))
                 + ". The configuration reference is in README.md.";

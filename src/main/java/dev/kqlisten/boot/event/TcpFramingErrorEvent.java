@@ -7,7 +7,7 @@ import dev.kqlisten.framing.FrameError;
 
 /**
  * A connection's bytes broke its listener's framing: a message longer than
- * {@code framing.max-frame-length}, or a bad octet count or length header. The connection is
+ * {@code max-frame-length}, or a bad octet count or length header. The connection is
  * closed next, with reason {@code FRAME_TOO_LONG} or {@code MALFORMED_FRAME}; the messages before
  * the failing one were all published.
  */
