@@ -1,10 +1,12 @@
 package dev.kqlisten.nativeio;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +22,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import com.sun.jna.Memory;
+
+import dev.kqlisten.nativeio.unix.PosixLibc;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
@@ -342,6 +349,119 @@ abstract class MultiplexerContractTests {
         List<String> added = new ArrayList<>(after);
         before.forEach(added::remove);
         assertThat(after).as("descriptors left open: %s", added).hasSameSizeAs(before);
+    }
+
+    // -- writing (issue 11) --
+
+    /**
+     * The pattern byte at stream position {@code p}; the write buffer holds it from every offset
+     * 0..250, so writing from offset {@code total % 251} continues the stream wherever a partial
+     * write stopped.
+     */
+    static byte pattern(long p) {
+        return (byte) (p % 251);
+    }
+
+    static ByteBuffer patternBuffer(int chunk) {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(chunk + 251);
+        for (int i = 0; i < buffer.capacity(); i++) {
+            buffer.put(i, pattern(i));
+        }
+        return buffer;
+    }
+
+    @Test
+    void writeTakesOnlyADirectBufferWithinItsCapacity() throws Exception {
+        Connected c = connected(26);
+        assertThatIllegalArgumentException().isThrownBy(() -> this.sockets.write(c.fd, ByteBuffer.allocate(8), 0, 8));
+        ByteBuffer direct = ByteBuffer.allocateDirect(8);
+        assertThatExceptionOfType(IndexOutOfBoundsException.class)
+            .isThrownBy(() -> this.sockets.write(c.fd, direct, 4, 5));
+        assertThatExceptionOfType(IndexOutOfBoundsException.class)
+            .isThrownBy(() -> this.sockets.write(c.fd, direct, -1, 1));
+        assertThat(this.sockets.write(c.fd, direct, 8, 0)).isZero();
+        direct.put(0, (byte) 'a').put(1, (byte) 'b').put(2, (byte) 'c').position(3).limit(3);
+        assertThat(this.sockets.write(c.fd, direct, 1, 2)).isEqualTo(2);
+        assertThat(direct.position()).isEqualTo(3);
+        byte[] got = new byte[2];
+        assertThat(c.client.getInputStream().readNBytes(got, 0, 2)).isEqualTo(2);
+        assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("bc");
+    }
+
+    /**
+     * A peer that reset the connection: writes fail with ECONNRESET and then EPIPE, and the
+     * thread gets no SIGPIPE. A plain write(2) to the same socket does raise one, which proves
+     * the probe would see it.
+     */
+    @Test
+    void writingToAResetPeerFailsWithoutSigpipe() throws Exception {
+        Connected c = connected(27);
+        c.client.setSoLinger(true, 0);
+        c.client.close();
+        awaitEvent(27, (flags) -> (flags & (ReadyEvents.EOF | ReadyEvents.ERROR)) != 0);
+        assertWritesFailWithoutSigpipe(c.fd);
+    }
+
+    /**
+     * A peer that closed in order: the first write may still be accepted (the peer's kernel then
+     * answers with a reset), later ones fail with EPIPE or ECONNRESET, never with a SIGPIPE.
+     */
+    @Test
+    void writingToAPeerThatClosedFailsWithoutSigpipe() throws Exception {
+        Connected c = connected(28);
+        c.client.close();
+        awaitEvent(28, (flags) -> (flags & ReadyEvents.EOF) != 0);
+        assertWritesFailWithoutSigpipe(c.fd);
+    }
+
+    void assertWritesFailWithoutSigpipe(int fd) throws Exception {
+        ByteBuffer buffer = patternBuffer(16);
+        try (SigpipeProbe probe = new SigpipeProbe()) {
+            List<Errno> failures = new ArrayList<>();
+            long deadline = System.nanoTime() + PATIENCE;
+            while (!failures.contains(Errno.EPIPE) && System.nanoTime() < deadline) {
+                int n = this.sockets.write(fd, buffer, 0, 16);
+                if (n < 0) {
+                    assertThat(n).isNotEqualTo(Sockets.AGAIN);
+                    failures.add(this.sockets.errno(-n));
+                }
+                else {
+                    this.mux.await(this.events, WAIT);
+                }
+            }
+            assertThat(failures).contains(Errno.EPIPE).isSubsetOf(Errno.EPIPE, Errno.ECONNRESET);
+            assertThat(probe.pending()).as("SIGPIPE raised by Sockets.write").isFalse();
+            try (Memory bytes = new Memory(1)) {
+                bytes.setByte(0, (byte) 1);
+                assertThat(PosixLibc.write(fd, bytes, 1)).isNegative();
+            }
+            assertThat(probe.pending()).as("SIGPIPE raised by a plain write(2): the probe sees signals").isTrue();
+            assertThat(probe.take()).isTrue();
+        }
+    }
+
+    /**
+     * shutdown(SHUT_WR) half-closes: the peer reads our last bytes and then end of stream, and can
+     * still send to us; our own writes then fail with EPIPE, without SIGPIPE.
+     */
+    @Test
+    void shutdownOutputLetsThePeerReadEofWhileItCanStillSend() throws Exception {
+        Connected c = connected(29);
+        ByteBuffer bye = ByteBuffer.allocateDirect(3).put(0, (byte) 'b').put(1, (byte) 'y').put(2, (byte) 'e');
+        assertThat(this.sockets.write(c.fd, bye, 0, 3)).isEqualTo(3);
+        assertThat(this.sockets.shutdownOutput(c.fd)).isZero();
+        InputStream in = c.client.getInputStream();
+        assertThat(new String(in.readNBytes(3), StandardCharsets.US_ASCII)).isEqualTo("bye");
+        assertThat(in.read()).isEqualTo(-1);
+        c.client.getOutputStream().write("still here".getBytes(StandardCharsets.US_ASCII));
+        awaitEvent(29, (flags) -> (flags & ReadyEvents.READABLE) != 0);
+        assertThat(readString(c.fd, 100)).isEqualTo("still here");
+        try (SigpipeProbe probe = new SigpipeProbe()) {
+            int n = this.sockets.write(c.fd, bye, 0, 3);
+            assertThat(this.sockets.errno(-n)).isEqualTo(Errno.EPIPE);
+            assertThat(probe.pending()).as("SIGPIPE after shutdownOutput").isFalse();
+        }
+        assertThat(this.sockets.errno(-this.sockets.shutdownOutput(-1))).isEqualTo(Errno.EBADF);
     }
 
     // -- helpers --

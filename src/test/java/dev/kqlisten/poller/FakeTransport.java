@@ -269,6 +269,17 @@ public final class FakeTransport {
             return n;
         }
 
+        /** The poller does not write yet (issue 11). */
+        @Override
+        public int write(int fd, ByteBuffer src, int offset, int length) {
+            throw new UnsupportedOperationException("write");
+        }
+
+        @Override
+        public int shutdownOutput(int fd) {
+            throw new UnsupportedOperationException("shutdownOutput");
+        }
+
         @Override
         public int pendingError(int fd) {
             Integer error = FakeTransport.this.pendingErrors.remove(fd);

@@ -28,6 +28,7 @@ public final class LinuxConstants {
             15, // SO_REUSEPORT
             4, // SO_ERROR
             0, // SO_NOSIGPIPE: none (§4.4)
+            0x4000, // MSG_NOSIGNAL (§4.4)
             26, // IPV6_V6ONLY
             0x800, // O_NONBLOCK
             ERRNOS);
@@ -38,6 +39,8 @@ public final class LinuxConstants {
     // -- epoll(7) and eventfd(2), §5.2 --
 
     static final int EPOLLIN = 0x001;
+
+    static final int EPOLLOUT = 0x004;
 
     static final int EPOLLERR = 0x008;
 

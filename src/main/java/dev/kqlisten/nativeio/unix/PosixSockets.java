@@ -3,6 +3,7 @@ package dev.kqlisten.nativeio.unix;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -64,6 +65,16 @@ public abstract class PosixSockets implements Sockets {
 
     private final int eagain;
 
+    private final int eintr;
+
+    /** {@link SocketAbi#msgNosignal()}; 0 selects write(2) (macOS, docs/native-abi.md §4.4). */
+    private final int msgNosignal;
+
+    /** The buffer the last {@link #write} wrote from, and its native address. */
+    private ByteBuffer writeSource;
+
+    private long writeAddress;
+
     protected PosixSockets(SocketAbi abi, int readBufferSize) {
         this.abi = abi;
         this.typeFlags = abi.sockNonblock() | abi.sockCloexec();
@@ -72,6 +83,8 @@ public abstract class PosixSockets implements Sockets {
         this.readMemory = new Memory(readBufferSize);
         this.readBuffer = this.readMemory.getByteBuffer(0, readBufferSize);
         this.eagain = abi.errnos().number(Errno.EAGAIN);
+        this.eintr = abi.errnos().number(Errno.EINTR);
+        this.msgNosignal = abi.msgNosignal();
     }
 
     /**
@@ -160,6 +173,35 @@ public abstract class PosixSockets implements Sockets {
         return (int) n;
     }
 
+    /**
+     * {@code send(fd, src + offset, length, MSG_NOSIGNAL)}, or {@code write(2)} where the OS's
+     * {@code MSG_NOSIGNAL} is not used (docs/native-abi.md §4.4). Retried on EINTR.
+     */
+    @Override
+    public int write(int fd, ByteBuffer src, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, src.capacity());
+        if (src != this.writeSource) {
+            if (!src.isDirect()) {
+                throw new IllegalArgumentException("write needs a direct buffer");
+            }
+            this.writeAddress = Pointer.nativeValue(Native.getDirectBufferPointer(src));
+            this.writeSource = src;
+        }
+        long address = this.writeAddress + offset;
+        long n;
+        do {
+            n = (this.msgNosignal != 0) ? SocketWriteLibc.send(fd, address, length, this.msgNosignal)
+                    : SocketWriteLibc.write(fd, address, length);
+        }
+        while (n < 0 && Native.getLastError() == this.eintr);
+        return (n >= 0) ? (int) n : failure(Native.getLastError());
+    }
+
+    @Override
+    public int shutdownOutput(int fd) {
+        return (SocketWriteLibc.shutdown(fd, SocketAbi.SHUT_WR) == 0) ? 0 : -Native.getLastError();
+    }
+
     @Override
     public int pendingError(int fd) {
         this.soErrorLength.setInt(0, 4);
@@ -194,6 +236,7 @@ public abstract class PosixSockets implements Sockets {
         this.nameLength.close();
         this.soError.close();
         this.readMemory.close();
+        this.writeSource = null;
     }
 
     protected final void setIntOption(int fd, int level, int name, int value) throws NativeIoException {

@@ -16,12 +16,15 @@ package dev.kqlisten.nativeio.unix;
  * @param soReuseport {@code SO_REUSEPORT} (§4)
  * @param soError {@code SO_ERROR} (§4)
  * @param soNosigpipe {@code SO_NOSIGPIPE}, 0 where the OS has none (Linux, OpenBSD, §4.4)
+ * @param msgNosignal {@code MSG_NOSIGNAL} as {@code send(2)} takes it; 0 where kqlisten does not
+ * pass it (macOS, whose first release honouring it is not verified, §4.4): there the socket
+ * is written with {@code write(2)}, which {@code SO_NOSIGPIPE} covers
  * @param ipv6V6only {@code IPV6_V6ONLY} (§4)
  * @param oNonblock {@code O_NONBLOCK} (§4.2)
  * @param errnos the errno numbering (§4.3)
  */
 public record SocketAbi(String os, boolean sockaddrHasLength, int afInet6, int sockNonblock, int sockCloexec,
-        int solSocket, int soReuseaddr, int soReuseport, int soError, int soNosigpipe, int ipv6V6only,
+        int solSocket, int soReuseaddr, int soReuseport, int soError, int soNosigpipe, int msgNosignal, int ipv6V6only,
         int oNonblock, ErrnoTable errnos) {
 
     /** {@code AF_INET}: 2 on every supported OS (§4). */
@@ -42,6 +45,9 @@ public record SocketAbi(String os, boolean sockaddrHasLength, int afInet6, int s
 
     /** {@code FD_CLOEXEC}: 1 on every supported OS (§4.2). */
     public static final int FD_CLOEXEC = 1;
+
+    /** {@code SHUT_WR}, the {@code how} of {@code shutdown(2)}: 1 on every supported OS (§4, §4.4). */
+    public static final int SHUT_WR = 1;
 
     /** Whether {@code socket()} and {@code accept4()} take {@code SOCK_NONBLOCK}/{@code SOCK_CLOEXEC}. */
     public boolean hasSocketTypeFlags() {

@@ -44,6 +44,19 @@ class BsdConstantsTests {
         assertThat(BsdConstants.FREEBSD.soNosigpipe()).isEqualTo(0x800);
         assertThat(BsdConstants.DARWIN.soNosigpipe()).isEqualTo(0x1022);
         assertThat(BsdConstants.OPENBSD.soNosigpipe()).isZero();
+        assertThat(BsdConstants.DRAGONFLY.soNosigpipe()).isEqualTo(0x800);
+    }
+
+    /**
+     * docs/native-abi.md §4.4: the per-call flag differs per OS; macOS passes none (0) and writes
+     * with write(2) under SO_NOSIGPIPE, and OpenBSD, which has no SO_NOSIGPIPE, must have the flag.
+     */
+    @Test
+    void noSignalSendFlagPerOs() {
+        assertThat(BsdConstants.FREEBSD.msgNosignal()).isEqualTo(0x20000);
+        assertThat(BsdConstants.DARWIN.msgNosignal()).isZero();
+        assertThat(BsdConstants.OPENBSD.msgNosignal()).isEqualTo(0x400);
+        assertThat(BsdConstants.DRAGONFLY.msgNosignal()).isEqualTo(0x400);
     }
 
     @Test

@@ -24,6 +24,7 @@ class LinuxConstantsTests {
         assertThat(LinuxConstants.SOCKETS.sockNonblock()).isEqualTo(0x800);
         assertThat(LinuxConstants.SOCKETS.sockCloexec()).isEqualTo(0x80000);
         assertThat(LinuxConstants.SOCKETS.soNosigpipe()).isZero();
+        assertThat(LinuxConstants.SOCKETS.msgNosignal()).isEqualTo(0x4000);
     }
 
     @Test
