@@ -34,6 +34,18 @@ public interface Multiplexer extends AutoCloseable {
     void setReadable(int fd, long id, boolean enabled) throws NativeIoException;
 
     /**
+     * Starts or stops writability events ({@link ReadyEvents#WRITABLE}) for a registered
+     * {@code fd}, reported with {@code id}. Level-triggered like reads: while enabled, every wait
+     * reports the socket as long as its send buffer has room, so the caller enables it only while
+     * bytes are queued and disables it once they are written. Read interest is not touched.
+     * kqueue queues an {@code EVFILT_WRITE} change like {@link #register} (its failure comes back
+     * as an {@link ReadyEvents#ERROR} event for {@code id}) and reports the write filter as an
+     * entry of its own; epoll changes the one registration with {@code EPOLL_CTL_MOD} at once, and
+     * reports both directions in one entry. Enabling or disabling twice is harmless.
+     */
+    void setWritable(int fd, long id, boolean enabled) throws NativeIoException;
+
+    /**
      * Must be called just before {@code fd} is closed: drops changes still queued for it, so a
      * queued registration cannot reach a reused descriptor number. Kernels drop the registration
      * themselves when the descriptor is closed; where a kqueue library does not (libkqueue), the

@@ -4,6 +4,10 @@ package dev.kqlisten.nativeio;
  * Ready events from one wait call, as parallel primitive arrays; filled by
  * {@link Multiplexer#await(ReadyEvents, long)} and walked by index. Owned and reused by one
  * poller thread: nothing is allocated per event.
+ * <p>
+ * One id may appear twice in one fill: kqueue reports its read and write filters as separate
+ * entries (one {@link #READABLE}, one {@link #WRITABLE}), while epoll reports both in the flags of
+ * one entry. A consumer must therefore handle each flag on its own, whichever entry carries it.
  */
 public final class ReadyEvents {
 
@@ -21,6 +25,13 @@ public final class ReadyEvents {
      * {@link Sockets#pendingError(int)}).
      */
     public static final int ERROR = 1 << 2;
+
+    /**
+     * The send buffer has room: reported only while write interest is on
+     * ({@link Multiplexer#setWritable}). kqueue {@code EVFILT_WRITE}, with the free space in
+     * {@link #available(int)}; epoll {@code EPOLLOUT}.
+     */
+    public static final int WRITABLE = 1 << 3;
 
     private final long[] ids;
 
@@ -55,7 +66,7 @@ public final class ReadyEvents {
         return this.ids[i];
     }
 
-    /** Bitmask of {@link #READABLE}, {@link #EOF}, {@link #ERROR}. */
+    /** Bitmask of {@link #READABLE}, {@link #EOF}, {@link #ERROR}, {@link #WRITABLE}. */
     public int flags(int i) {
         return this.flags[i];
     }
@@ -68,9 +79,14 @@ public final class ReadyEvents {
         return (this.flags[i] & ERROR) != 0;
     }
 
+    public boolean isWritable(int i) {
+        return (this.flags[i] & WRITABLE) != 0;
+    }
+
     /**
-     * kqueue's {@code data}: bytes readable on a connection, or completed connections waiting
-     * on a listener; -1 where the backend does not know (epoll).
+     * kqueue's {@code data}: bytes readable on a connection, completed connections waiting on a
+     * listener, or, for a {@link #WRITABLE} entry, free space in the send buffer; -1 where the
+     * backend does not know (epoll).
      */
     public long available(int i) {
         return this.available[i];

@@ -370,6 +370,206 @@ abstract class MultiplexerContractTests {
         return buffer;
     }
 
+    /** Writes chunks until AGAIN; returns the bytes written. Bounded: a send buffer never takes 256 MB. */
+    long fillSendBuffer(int fd, ByteBuffer buffer, int chunk) {
+        long total = 0;
+        while (true) {
+            int n = this.sockets.write(fd, buffer, (int) (total % 251), chunk);
+            if (n == Sockets.AGAIN) {
+                return total;
+            }
+            assertThat(n).as("write after %d bytes", total).isPositive().isLessThanOrEqualTo(chunk);
+            total += n;
+            assertThat(total).as("send buffer never filled").isLessThan(256L << 20);
+        }
+    }
+
+    /** Reads exactly {@code total} bytes from the JDK client and checks each against the pattern. */
+    static void readPattern(Socket client, long total) throws IOException {
+        InputStream in = client.getInputStream();
+        byte[] chunk = new byte[65536];
+        long seen = 0;
+        while (seen < total) {
+            int n = in.read(chunk, 0, (int) Math.min(chunk.length, total - seen));
+            assertThat(n).as("end of stream after %d of %d bytes", seen, total).isPositive();
+            for (int i = 0; i < n; i++) {
+                if (chunk[i] != pattern(seen + i)) {
+                    throw new AssertionError("byte " + (seen + i) + " is " + chunk[i] + ", not " + pattern(seen + i));
+                }
+            }
+            seen += n;
+        }
+    }
+
+    /** Whether this wait reported {@code flag} for {@code id} in any entry. */
+    boolean reported(long id, int flag) {
+        for (int i = 0; i < this.events.size(); i++) {
+            if (this.events.id(i) == id && (this.events.flags(i) & flag) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Write interest is level-triggered and tied to the send buffer: writable at first, silent
+     * once writes returned AGAIN against a peer that reads nothing, writable again only after the
+     * peer has read, and silent whatever the buffer once it is turned off. Every byte arrives in
+     * order, including those written from a non-zero offset after partial writes.
+     */
+    @Test
+    void writesUntilAgainAndWritableComesBackOnlyAfterThePeerReads() throws Exception {
+        Connected c = connected(21);
+        ByteBuffer buffer = patternBuffer(65536);
+        this.mux.setWritable(c.fd, 21, true);
+        awaitEvent(21, (flags) -> (flags & ReadyEvents.WRITABLE) != 0);
+        long total = fillSendBuffer(c.fd, buffer, 65536);
+        assertThat(total).isPositive();
+        for (int round = 0; round < 3; round++) {
+            this.mux.await(this.events, WAIT);
+            assertThat(reported(21, ReadyEvents.WRITABLE)).as("writable with a full send buffer").isFalse();
+        }
+        readPattern(c.client, total);
+        awaitEvent(21, (flags) -> (flags & ReadyEvents.WRITABLE) != 0);
+        this.mux.setWritable(c.fd, 21, false);
+        for (int round = 0; round < 3; round++) {
+            this.mux.await(this.events, WAIT);
+            assertThat(reported(21, ReadyEvents.WRITABLE)).as("writable after setWritable(false)").isFalse();
+        }
+        c.client.getOutputStream().write('r');
+        awaitEvent(21, (flags) -> (flags & ReadyEvents.READABLE) != 0);
+        assertThat(reported(21, ReadyEvents.WRITABLE)).isFalse();
+        assertThat(readString(c.fd, 10)).isEqualTo("r");
+    }
+
+    /**
+     * Both directions ready at once: kqueue reports its read and write filters as two entries of
+     * one wait, epoll one entry with both flags (the poller must accept either).
+     */
+    @Test
+    void readableAndWritableOfOneSocketAreReportedInTheSameWait() throws Exception {
+        Connected c = connected(22);
+        this.mux.setWritable(c.fd, 22, true);
+        c.client.getOutputStream().write('b');
+        long deadline = System.nanoTime() + PATIENCE;
+        while (System.nanoTime() < deadline) {
+            this.mux.await(this.events, WAIT);
+            if (reported(22, ReadyEvents.READABLE) && reported(22, ReadyEvents.WRITABLE)) {
+                List<Integer> entries = new ArrayList<>();
+                for (int i = 0; i < this.events.size(); i++) {
+                    if (this.events.id(i) == 22) {
+                        entries.add(this.events.flags(i));
+                    }
+                }
+                if ("kqueue".equals(expectedBackend())) {
+                    assertThat(entries).containsExactlyInAnyOrder(ReadyEvents.READABLE, ReadyEvents.WRITABLE);
+                }
+                else {
+                    assertThat(entries).containsExactly(ReadyEvents.READABLE | ReadyEvents.WRITABLE);
+                }
+                return;
+            }
+        }
+        throw new AssertionError("no wait reported id 22 both readable and writable");
+    }
+
+    /** The two interests are independent: pausing reads keeps write interest, and the other way round. */
+    @Test
+    void readAndWriteInterestAreChangedIndependently() throws Exception {
+        Connected c = connected(23);
+        this.mux.setWritable(c.fd, 23, true);
+        this.mux.setReadable(c.fd, 23, false);
+        c.client.getOutputStream().write('i');
+        awaitEvent(23, (flags) -> (flags & ReadyEvents.WRITABLE) != 0);
+        for (int round = 0; round < 3; round++) {
+            this.mux.await(this.events, WAIT);
+            assertThat(reported(23, ReadyEvents.READABLE)).as("readable while reads are paused").isFalse();
+        }
+        this.mux.setWritable(c.fd, 23, false);
+        this.mux.await(this.events, WAIT);
+        assertThat(ids()).doesNotContain(23L);
+        this.mux.setReadable(c.fd, 23, true);
+        awaitEvent(23, (flags) -> (flags & ReadyEvents.READABLE) != 0);
+        assertThat(reported(23, ReadyEvents.WRITABLE)).isFalse();
+        assertThat(readString(c.fd, 10)).isEqualTo("i");
+    }
+
+    /** Turning off write interest that was never on must not fail the registration (kqueue: no ENOENT). */
+    @Test
+    void turningOffWriteInterestThatWasNeverOnIsHarmless() throws Exception {
+        Connected c = connected(24);
+        this.mux.setWritable(c.fd, 24, false);
+        this.mux.setWritable(c.fd, 24, false);
+        c.client.getOutputStream().write('h');
+        assertThat(flagsUntil(24, ReadyEvents.READABLE) & (ReadyEvents.ERROR | ReadyEvents.WRITABLE)).isZero();
+        assertThat(readString(c.fd, 10)).isEqualTo("h");
+    }
+
+    /**
+     * A descriptor that had write interest, forgotten and closed, whose number is reused: the new
+     * socket's write interest works and nothing of the old one is reported. Where close(2) keeps
+     * registrations (libkqueue), forget must have deleted the write filter too, or the new
+     * socket's change meets the stale one and fails.
+     */
+    @Test
+    void aReusedDescriptorGetsFreshWriteInterest() throws Exception {
+        int listenFd = listen("127.0.0.1");
+        InetSocketAddress address = this.sockets.localAddress(listenFd);
+        connect(address);
+        int oldFd = acceptOne(listenFd);
+        this.mux.register(oldFd, 110);
+        this.mux.setWritable(oldFd, 110, true);
+        awaitEvent(110, (flags) -> (flags & ReadyEvents.WRITABLE) != 0);
+        this.mux.setWritable(oldFd, 110, false);
+        this.mux.await(this.events, 0);
+        Socket newClient = connect(address);
+        this.mux.forget(oldFd);
+        this.sockets.close(oldFd);
+        this.fds.remove((Integer) oldFd);
+        int newFd = acceptOne(listenFd);
+        assertThat(newFd).isEqualTo(oldFd);
+        this.mux.register(newFd, 210);
+        this.mux.setWritable(newFd, 210, true);
+        assertThat(flagsUntil(210, ReadyEvents.WRITABLE) & ReadyEvents.ERROR).isZero();
+        newClient.getOutputStream().write(2);
+        assertThat(flagsUntil(210, ReadyEvents.READABLE) & ReadyEvents.ERROR).isZero();
+        assertThat(ids()).doesNotContain(110L);
+    }
+
+    /** Every flag reported for {@code id}, over the waits until one has {@code flag}. */
+    int flagsUntil(long id, int flag) throws NativeIoException {
+        int seen = 0;
+        long deadline = System.nanoTime() + PATIENCE;
+        while ((seen & flag) == 0 && System.nanoTime() < deadline) {
+            this.mux.await(this.events, WAIT);
+            for (int i = 0; i < this.events.size(); i++) {
+                assertThat(this.events.id(i)).as("forgotten id reported").isNotEqualTo(110L);
+                if (this.events.id(i) == id) {
+                    seen |= this.events.flags(i);
+                }
+            }
+        }
+        assertThat(seen & flag).as("flag %d for id %d", flag, id).isNotZero();
+        return seen;
+    }
+
+    /** A write-interest change that fails is thrown where applied at once (epoll), else an ERROR event for its id. */
+    @Test
+    void aFailedWriteInterestChangeIsThrownOrReportedForItsId() throws Exception {
+        int notOpen = 1_000_000;
+        try {
+            this.mux.setWritable(notOpen, 25, true);
+        }
+        catch (NativeIoException ex) {
+            assertThat(expectedBackend()).isEqualTo("epoll");
+            assertThat(ex.kind()).isEqualTo(Errno.EBADF);
+            return;
+        }
+        int i = awaitEvent(25, (flags) -> (flags & ReadyEvents.ERROR) != 0);
+        assertThat(this.events.error(i)).isNotZero();
+        this.mux.forget(notOpen);
+    }
+
     @Test
     void writeTakesOnlyADirectBufferWithinItsCapacity() throws Exception {
         Connected c = connected(26);

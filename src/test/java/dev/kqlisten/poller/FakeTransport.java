@@ -177,6 +177,12 @@ public final class FakeTransport {
             FakeTransport.this.readableChanges.add(fd + ":" + enabled);
         }
 
+        /** The poller does not write yet (issue 11): nothing to record. */
+        @Override
+        public void setWritable(int fd, long id, boolean enabled) {
+            throw new UnsupportedOperationException("setWritable");
+        }
+
         @Override
         public void forget(int fd) {
             FakeTransport.this.forgotten.add(fd);

@@ -18,6 +18,8 @@ final class KQueueLibc {
 
     static final short EVFILT_READ = -1;
 
+    static final short EVFILT_WRITE = -2;
+
     static final short EV_ADD = 0x0001;
 
     static final short EV_DELETE = 0x0002;

@@ -1,5 +1,7 @@
 package dev.kqlisten.nativeio.bsd;
 
+import java.util.BitSet;
+
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -22,6 +24,13 @@ import dev.kqlisten.nativeio.unix.WakeupGuard;
  * read, and since the poller reads at most one buffer per event a fast sender cannot starve the
  * others; what is left is reported again by the next wait. Only the wake-up is edge-triggered
  * ({@code EV_CLEAR}, docs/native-abi.md §7.10).
+ * <p>
+ * Write interest is a second, level-triggered filter on the same ident, {@code EVFILT_WRITE}
+ * (§3, §7.9), turned on with {@code EV_ADD|EV_ENABLE} and off with {@code EV_ADD|EV_DISABLE}. It is
+ * disabled rather than deleted: the knote is kept for the next time bytes are queued (no kernel
+ * allocation per toggle), and with {@code EV_ADD} both changes are idempotent, so turning off a
+ * write filter that was never turned on cannot fail with ENOENT and close the connection. A
+ * socket with both filters ready is reported as two entries in one wait, one per filter.
  * <p>
  * Changes are not submitted one syscall each: {@link #register} and {@link #setReadable} append
  * to a changelist that the next {@link #await} passes to {@code kevent}. The changelist doubles
@@ -55,6 +64,12 @@ public final class KQueueMultiplexer implements Multiplexer {
 
     /** The EV_DELETE {@link #forget} submits where close(2) keeps registrations; poller thread. */
     private final KeventArray deleteChange;
+
+    /**
+     * Descriptors whose {@code EVFILT_WRITE} was ever changed since they were registered: where
+     * close(2) keeps registrations, {@link #forget} deletes their write knote too; poller thread.
+     */
+    private final BitSet writeFilters = new BitSet();
 
     /** The NOTE_TRIGGER change {@link #wakeup()} submits; written once in the constructor. */
     private final KeventArray wakeChange;
@@ -147,12 +162,19 @@ public final class KQueueMultiplexer implements Multiplexer {
         if (id < 0) {
             throw new IllegalArgumentException("id must not be negative, was " + id);
         }
-        queue(fd, (short) (KQueueLibc.EV_ADD | KQueueLibc.EV_ENABLE), id);
+        queue(fd, KQueueLibc.EVFILT_READ, (short) (KQueueLibc.EV_ADD | KQueueLibc.EV_ENABLE), id);
     }
 
     @Override
     public void setReadable(int fd, long id, boolean enabled) {
-        queue(fd, enabled ? KQueueLibc.EV_ENABLE : KQueueLibc.EV_DISABLE, id);
+        queue(fd, KQueueLibc.EVFILT_READ, enabled ? KQueueLibc.EV_ENABLE : KQueueLibc.EV_DISABLE, id);
+    }
+
+    @Override
+    public void setWritable(int fd, long id, boolean enabled) {
+        short flags = (short) (KQueueLibc.EV_ADD | (enabled ? KQueueLibc.EV_ENABLE : KQueueLibc.EV_DISABLE));
+        queue(fd, KQueueLibc.EVFILT_WRITE, flags, id);
+        this.writeFilters.set(fd);
     }
 
     /**
@@ -161,10 +183,13 @@ public final class KQueueMultiplexer implements Multiplexer {
      * ({@link KeventLayout#closeRemovesRegistrations()}, libkqueue), the registration is deleted
      * now, with one {@code kevent} call, unless its {@code EV_ADD} was still queued and so never
      * reached the library. {@link #register} is called once per descriptor lifetime, so a
-     * queued {@code EV_ADD} means exactly that.
+     * queued read {@code EV_ADD} means exactly that; write changes always come after it, so they
+     * cannot have reached the library either.
      */
     @Override
     public void forget(int fd) {
+        boolean hadWriteFilter = this.writeFilters.get(fd);
+        this.writeFilters.clear(fd);
         boolean addStillQueued = false;
         int kept = 0;
         for (int i = 0; i < this.pendingChanges; i++) {
@@ -174,23 +199,28 @@ public final class KQueueMultiplexer implements Multiplexer {
                 }
                 kept++;
             }
-            else if ((this.changes.flags(i) & KQueueLibc.EV_ADD) != 0) {
+            else if (this.changes.filter(i) == KQueueLibc.EVFILT_READ
+                    && (this.changes.flags(i) & KQueueLibc.EV_ADD) != 0) {
                 addStillQueued = true;
             }
         }
         this.pendingChanges = kept;
         if (!this.layout.closeRemovesRegistrations() && !addStillQueued) {
-            deleteNow(fd);
+            deleteNow(fd, KQueueLibc.EVFILT_READ);
+            if (hadWriteFilter) {
+                deleteNow(fd, KQueueLibc.EVFILT_WRITE);
+            }
         }
     }
 
     /**
-     * {@code EV_DELETE} of {@code fd}'s read filter, applied at once with no event list, so no
-     * ready event is consumed. A failure (ENOENT: the add had failed; EBADF) means there is
-     * nothing to delete, and is ignored.
+     * {@code EV_DELETE} of one of {@code fd}'s filters, applied at once with no event list, so no
+     * ready event is consumed. A failure (ENOENT: the add had failed or was never submitted;
+     * EBADF) means there is nothing to delete, and is ignored. One call per filter: with no event
+     * list, a failing change would stop the ones after it (§7.3).
      */
-    private void deleteNow(int fd) {
-        this.deleteChange.set(0, fd, KQueueLibc.EVFILT_READ, KQueueLibc.EV_DELETE, 0, 0, 0);
+    private void deleteNow(int fd, short filter) {
+        this.deleteChange.set(0, fd, filter, KQueueLibc.EV_DELETE, 0, 0, 0);
         KQueueLibc.kevent(this.kq, this.deleteChange.pointer(), 1, null, 0, this.zeroTimeout);
     }
 
@@ -243,11 +273,11 @@ public final class KQueueMultiplexer implements Multiplexer {
         // wakeChange stays allocated: a late wakeup() from another thread may still read it.
     }
 
-    private void queue(int fd, short flags, long id) {
+    private void queue(int fd, short filter, short flags, long id) {
         if (this.pendingChanges == this.changes.capacity()) {
             this.changes.grow(this.pendingChanges);
         }
-        this.changes.set(this.pendingChanges++, fd, KQueueLibc.EVFILT_READ, flags, 0, 0, id);
+        this.changes.set(this.pendingChanges++, fd, filter, flags, 0, 0, id);
     }
 
     private int room(ReadyEvents ready) {
@@ -288,6 +318,15 @@ public final class KQueueMultiplexer implements Multiplexer {
                 if (data != 0) {
                     ready.add(id, ReadyEvents.ERROR, -1, (int) data);
                 }
+                continue;
+            }
+            if (filter == KQueueLibc.EVFILT_WRITE) {
+                // EV_EOF here means nothing more can be sent (§3); it is not the peer's end of
+                // stream, which the read filter reports in order with the data. A socket error in
+                // fflags is passed on like the read filter's; the next write fails anyway.
+                int error = ((flags & KQueueLibc.EV_EOF) != 0) ? this.events.fflags(i) : 0;
+                ready.add(id, (error != 0) ? ReadyEvents.WRITABLE | ReadyEvents.ERROR : ReadyEvents.WRITABLE, data,
+                        error);
                 continue;
             }
             int kinds = ReadyEvents.READABLE;

@@ -1,5 +1,6 @@
 package dev.kqlisten.nativeio.linux;
 
+import java.util.BitSet;
 import java.util.function.LongFunction;
 
 import com.sun.jna.Memory;
@@ -19,6 +20,11 @@ import dev.kqlisten.nativeio.unix.WakeupGuard;
  * reads at most one buffer per event, so a fast sender cannot starve the others, and whatever is
  * left is reported again by the next wait. Only the eventfd is edge-triggered; it is read when it
  * fires so its counter never saturates.
+ * <p>
+ * Write interest is {@code EPOLLOUT} in the same registration (level-triggered too). epoll keeps one
+ * interest mask per descriptor and {@code EPOLL_CTL_MOD} replaces it whole, so the two directions
+ * are remembered per descriptor ({@link #readPaused}, {@link #writing}) and every change
+ * writes the mask both imply. One event then carries both directions' flags.
  * <p>
  * Threading: everything belongs to the poller thread except {@link #wakeup()}, which only reads
  * {@link #wakeFd} and the immutable {@link #wakeValue}, behind the {@link WakeupGuard} that
@@ -43,6 +49,9 @@ public final class EpollMultiplexer implements Multiplexer {
 
     private static final int EOF_EVENTS = LinuxConstants.EPOLLRDHUP | LinuxConstants.EPOLLHUP;
 
+    /** Bits that make an event {@link ReadyEvents#READABLE}: all but EPOLLOUT, as before writes existed. */
+    private static final int READ_EVENTS = LinuxConstants.EPOLLIN | EOF_EVENTS | LinuxConstants.EPOLLERR;
+
     private final EpollEventLayout layout = EpollEventLayout.CURRENT;
 
     private final int epfd;
@@ -64,6 +73,12 @@ public final class EpollMultiplexer implements Multiplexer {
     private final Memory wakeValue;
 
     private final WakeupGuard wakeups = new WakeupGuard(this::writeWakeValue);
+
+    /** Descriptors whose read interest is off ({@link #setReadable}); cleared by register and forget; poller thread. */
+    private final BitSet readPaused = new BitSet();
+
+    /** Descriptors whose write interest is on ({@link #setWritable}); cleared by register and forget; poller thread. */
+    private final BitSet writing = new BitSet();
 
     public EpollMultiplexer(int maxEvents) throws NativeIoException {
         this(maxEvents, Memory::new);
@@ -129,17 +144,38 @@ public final class EpollMultiplexer implements Multiplexer {
             throw new IllegalArgumentException("id must not be negative, was " + id);
         }
         control(this.epfd, this.control, LinuxConstants.EPOLL_CTL_ADD, fd, READ_INTEREST, id);
+        this.readPaused.clear(fd);
+        this.writing.clear(fd);
     }
 
     @Override
     public void setReadable(int fd, long id, boolean enabled) throws NativeIoException {
-        control(this.epfd, this.control, LinuxConstants.EPOLL_CTL_MOD, fd, enabled ? READ_INTEREST : DISABLED_INTEREST,
-                id);
+        control(this.epfd, this.control, LinuxConstants.EPOLL_CTL_MOD, fd, interest(enabled, this.writing.get(fd)), id);
+        this.readPaused.set(fd, !enabled);
     }
 
-    /** Nothing is queued with epoll; close(2) removes the registration (unless the fd was dup'ed). */
+    /** {@code EPOLL_CTL_MOD} adding or removing {@code EPOLLOUT}, read interest as it was. */
+    @Override
+    public void setWritable(int fd, long id, boolean enabled) throws NativeIoException {
+        control(this.epfd, this.control, LinuxConstants.EPOLL_CTL_MOD, fd, interest(!this.readPaused.get(fd), enabled),
+                id);
+        this.writing.set(fd, enabled);
+    }
+
+    /** The mask for the two directions; with neither, the edge-triggered {@link #DISABLED_INTEREST}. */
+    private static int interest(boolean read, boolean write) {
+        int interest = (read ? READ_INTEREST : 0) | (write ? LinuxConstants.EPOLLOUT : 0);
+        return (interest != 0) ? interest : DISABLED_INTEREST;
+    }
+
+    /**
+     * Nothing is queued with epoll; close(2) removes the registration (unless the fd was dup'ed).
+     * Only the remembered interest is dropped, so the next descriptor with this number starts afresh.
+     */
     @Override
     public void forget(int fd) {
+        this.readPaused.clear(fd);
+        this.writing.clear(fd);
     }
 
     @Override
@@ -166,7 +202,10 @@ public final class EpollMultiplexer implements Multiplexer {
                 PosixLibc.read(this.wakeFd, this.wakeDrain, 8);
                 continue;
             }
-            int flags = ReadyEvents.READABLE;
+            int flags = ((bits & READ_EVENTS) != 0) ? ReadyEvents.READABLE : 0;
+            if ((bits & LinuxConstants.EPOLLOUT) != 0) {
+                flags |= ReadyEvents.WRITABLE;
+            }
             if ((bits & EOF_EVENTS) != 0) {
                 flags |= ReadyEvents.EOF;
             }
