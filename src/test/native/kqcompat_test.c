@@ -313,6 +313,66 @@ static bool write_reports_free_space_and_refires_after_drain(void)
     return true;
 }
 
+/* How the poller uses write interest (docs/native-abi.md §3, §7.9): one ident with a READ and a WRITE
+ * knote, the WRITE one toggled with EV_ADD|EV_ENABLE / EV_ADD|EV_DISABLE. EV_ADD|EV_DISABLE of a new
+ * knote creates it silent; both filters ready are two entries of one call, each with its own udata;
+ * an enabled WRITE knote stays silent while the send buffer is full and fires once the peer reads. */
+static bool write_filter_toggles_beside_read_on_one_ident(void)
+{
+    int c, s, kq = kqueue();
+    CHECK(kq >= 0 && tcp_pair(&c, &s), "setup");
+    set_nonblocking(s);
+    struct kevent add[2] = {
+        ev(s, EVFILT_READ, EV_ADD | EV_ENABLE, 0, 0, (void *)1),
+        ev(s, EVFILT_WRITE, EV_ADD | EV_DISABLE, 0, 0, (void *)2),
+    };
+    CHECK(kevent(kq, add, 2, NULL, 0, NULL) == 0, "add both: %s", strerror(errno));
+    struct kevent out[4];
+    CHECK(wait_ms(kq, out, 4, 100) == 0, "event with nothing to read and WRITE disabled");
+    CHECK(write(c, "ab", 2) == 2, "peer write");
+    CHECK(wait_ms(kq, out, 4, 1000) == 1 && out[0].filter == EVFILT_READ && out[0].udata == (void *)1,
+          "only READ expected while WRITE is disabled");
+    CHECK(change(kq, ev(s, EVFILT_WRITE, EV_ADD | EV_ENABLE, 0, 0, (void *)2)) == 0, "enable WRITE");
+    int n = wait_ms(kq, out, 4, 1000);
+    CHECK(n == 2, "expected READ and WRITE in one call, got %d", n);
+    int r = out[0].filter == EVFILT_READ ? 0 : 1;
+    CHECK(out[r].filter == EVFILT_READ && out[r].udata == (void *)1 && out[r].data == 2, "READ entry");
+    CHECK(out[1 - r].filter == EVFILT_WRITE && out[1 - r].udata == (void *)2 && out[1 - r].data > 0
+          && out[1 - r].ident == (uintptr_t)s, "WRITE entry");
+    CHECK(change(kq, ev(s, EVFILT_WRITE, EV_ADD | EV_DISABLE, 0, 0, (void *)2)) == 0, "disable WRITE");
+    CHECK(change(kq, ev(s, EVFILT_WRITE, EV_ADD | EV_DISABLE, 0, 0, (void *)2)) == 0, "disable WRITE again");
+    CHECK(wait_ms(kq, out, 4, 100) == 1 && out[0].filter == EVFILT_READ, "WRITE fired while disabled");
+    static char chunk[65536];
+    while (write(s, chunk, sizeof(chunk)) > 0) {
+    }
+    CHECK(errno == EAGAIN, "fill: %s", strerror(errno));
+    CHECK(change(kq, ev(s, EVFILT_WRITE, EV_ADD | EV_ENABLE, 0, 0, (void *)2)) == 0, "enable WRITE, full buffer");
+    n = wait_ms(kq, out, 4, 100);
+    CHECK(n == 1 && out[0].filter == EVFILT_READ, "WRITE fired with a full send buffer (n=%d)", n);
+    set_nonblocking(c);
+    struct kevent e;
+    int64_t end = now_ms() + 3000;
+    bool writable = false;
+    while (!writable && now_ms() < end) {
+        while (read(c, chunk, sizeof(chunk)) > 0) {
+        }
+        n = wait_ms(kq, out, 4, 20);
+        for (int i = 0; i < n; i++) {
+            if (out[i].filter == EVFILT_WRITE) {
+                writable = true;
+                e = out[i];
+            }
+        }
+    }
+    CHECK(writable && e.udata == (void *)2 && e.data > 0, "no WRITE event after the peer drained");
+    CHECK(change(kq, ev(s, EVFILT_WRITE, EV_DISABLE, 0, 0, (void *)2)) == 0, "plain EV_DISABLE of a live knote");
+    CHECK(change(kq, ev(s, EVFILT_READ, EV_DELETE, 0, 0, NULL)) == 0, "delete READ");
+    CHECK(wait_ms(kq, out, 4, 100) == 0, "event after READ deleted and WRITE disabled");
+    CHECK(change(kq, ev(s, EVFILT_WRITE, EV_DELETE, 0, 0, NULL)) == 0, "delete WRITE");
+    close(c), close(s), close(kq);
+    return true;
+}
+
 static bool write_eof_after_peer_reset(void)
 {
     int c, s, kq = kqueue();
@@ -1131,6 +1191,7 @@ int main(void)
     run("eof_after_reset_carries_econnreset", eof_after_reset_carries_econnreset);
     run("listen_data_is_number_of_completed_connections", listen_data_is_number_of_completed_connections);
     run("write_reports_free_space_and_refires_after_drain", write_reports_free_space_and_refires_after_drain);
+    run("write_filter_toggles_beside_read_on_one_ident", write_filter_toggles_beside_read_on_one_ident);
     run("write_eof_after_peer_reset", write_eof_after_peer_reset);
     run("user_trigger_applies_fflags_controls", user_trigger_applies_fflags_controls);
     run("user_without_clear_stays_triggered", user_without_clear_stays_triggered);
