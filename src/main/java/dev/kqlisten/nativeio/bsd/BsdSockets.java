@@ -16,7 +16,8 @@ import dev.kqlisten.nativeio.unix.SocketAbi;
  * {@code O_NONBLOCK} and {@code FD_CLOEXEC} through fcntl; accepted sockets inherit
  * {@code O_NONBLOCK} from the listener (XNU {@code uipc_syscalls.c}, §4.4) and get
  * {@code FD_CLOEXEC} with one fcntl. Where the OS has {@code SO_NOSIGPIPE}, every accepted socket
- * gets it (inherited on macOS, not verified on the others, §4.4).
+ * gets it (inherited on macOS, not verified on the others, §4.4); on macOS it is what keeps
+ * {@link #write} from raising SIGPIPE, the others also pass {@code MSG_NOSIGNAL}.
  */
 public final class BsdSockets extends PosixSockets {
 
