@@ -589,6 +589,32 @@ abstract class MultiplexerContractTests {
     }
 
     /**
+     * The write path allocates nothing per call once the buffer's address is known: ten thousand
+     * one-byte writes from one buffer stay far below what one object per call would take
+     * (a JNA Pointer per call is 24 bytes or more, 240 KB here).
+     */
+    @Test
+    void writingFromTheSameBufferAllocatesNothingPerCall() throws Exception {
+        Connected c = connected(30);
+        ByteBuffer buffer = patternBuffer(16);
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeThat(threads).isInstanceOf(com.sun.management.ThreadMXBean.class);
+        com.sun.management.ThreadMXBean allocation = (com.sun.management.ThreadMXBean) threads;
+        for (int i = 0; i < 1000; i++) {
+            assertThat(this.sockets.write(c.fd, buffer, i % 16, 1)).isEqualTo(1);
+        }
+        long before = allocation.getThreadAllocatedBytes(Thread.currentThread().getId());
+        for (int i = 0; i < 10_000; i++) {
+            if (this.sockets.write(c.fd, buffer, i % 16, 1) != 1) {
+                throw new AssertionError("write " + i + " did not write one byte");
+            }
+        }
+        long allocated = allocation.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+        assertThat(allocated).as("bytes allocated by 10,000 writes").isLessThan(24_000);
+        assertThat(c.client.getInputStream().readNBytes(11_000)).hasSize(11_000);
+    }
+
+    /**
      * A peer that reset the connection: writes fail with ECONNRESET and then EPIPE, and the
      * thread gets no SIGPIPE. A plain write(2) to the same socket does raise one, which proves
      * the probe would see it.
