@@ -24,7 +24,8 @@ struct bench_stats {
     uint64_t accepted; /* offset 24: connections accepted */
     uint64_t closed;   /* offset 32: connections closed */
     uint64_t publisher_tid; /* offset 40: Linux thread id of the publisher */
-    uint64_t reserved[2];
+    uint64_t messages; /* offset 48: messages (lines) counted by the server's framing; 0 if none */
+    uint64_t reserved[1];
 };
 
 #endif

@@ -29,7 +29,8 @@
 #define LISTEN_TAG UINT64_MAX
 
 /* Written by the loop thread only, read by the publisher. */
-static _Atomic uint64_t bytes_read, reads, accepted, closed_count;
+static _Atomic uint64_t bytes_read, reads, accepted, closed_count, messages;
+static int count_lines;
 static volatile struct bench_stats *stats;
 
 static void die(const char *what) {
@@ -51,6 +52,7 @@ static void *publish(void *unused) {
         stats->reads = atomic_load_explicit(&reads, memory_order_relaxed);
         stats->accepted = atomic_load_explicit(&accepted, memory_order_relaxed);
         stats->closed = atomic_load_explicit(&closed_count, memory_order_relaxed);
+        stats->messages = atomic_load_explicit(&messages, memory_order_relaxed);
         if (stats->magic != BENCH_STATS_MAGIC) {
             stats->magic = BENCH_STATS_MAGIC;
         }
@@ -119,12 +121,26 @@ static void accept_all(int epfd, int lfd) {
     }
 }
 
+/* The LF bytes in buf[0..n). */
+static uint64_t count_lf(const char *buf, size_t n) {
+    uint64_t lf = 0;
+    const char *p = buf, *end = buf + n;
+    while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        lf++;
+        p++;
+    }
+    return lf;
+}
+
 static void read_all(int fd, char *buf) {
     for (;;) {
         ssize_t n = read(fd, buf, READ_SIZE);
         if (n > 0) {
             add(&bytes_read, (uint64_t)n);
             add(&reads, 1);
+            if (count_lines) {
+                add(&messages, count_lf(buf, (size_t)n));
+            }
             continue;
         }
         if (n < 0 && errno == EINTR) {
@@ -141,10 +157,11 @@ static void read_all(int fd, char *buf) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s PORT STATS_FILE\n", argv[0]);
+    if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "lines") != 0)) {
+        fprintf(stderr, "usage: %s PORT STATS_FILE [lines]\n", argv[0]);
         return 2;
     }
+    count_lines = argc == 4;
     signal(SIGPIPE, SIG_IGN);
     raise_fd_limit();
     map_stats(argv[2]);

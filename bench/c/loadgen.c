@@ -9,6 +9,7 @@
  *   loadgen churn  --port P --stats F [--pid PID] [--workers 8] [--secs 10]
  *   loadgen hold   --port P --stats F --pid PID [--conns 10000] [--idle 5] [--sources 1]
  *   loadgen events --port P --stats F --pid PID [--conns 64] [--secs 10] [--size 64]
+ *   loadgen lines  --port P --stats F --pid PID [--conns 64] [--secs 10] [--size 65536]
  *
  * Each load prints one line "RESULT load=NAME key=value ..."; check=ok when the server's
  * counts match what was sent, check=MISMATCH(...) otherwise (and the exit status is 1).
@@ -76,11 +77,11 @@ static void sleep_s(double s) {
 }
 
 struct snapshot {
-    uint64_t bytes, reads, accepted, closed;
+    uint64_t bytes, reads, accepted, closed, messages;
 };
 
 static struct snapshot snap(void) {
-    struct snapshot s = {stats->bytes, stats->reads, stats->accepted, stats->closed};
+    struct snapshot s = {stats->bytes, stats->reads, stats->accepted, stats->closed, stats->messages};
     return s;
 }
 
@@ -289,7 +290,7 @@ static double await_stats(int (*pred)(const struct snapshot *, const void *), co
 
 struct expect {
     struct snapshot base;
-    uint64_t bytes, accepted, closed;
+    uint64_t bytes, accepted, closed, messages;
 };
 
 static int bytes_reached(const struct snapshot *s, const void *arg) {
@@ -300,6 +301,11 @@ static int bytes_reached(const struct snapshot *s, const void *arg) {
 static int accepted_reached(const struct snapshot *s, const void *arg) {
     const struct expect *e = arg;
     return s->accepted - e->base.accepted >= e->accepted;
+}
+
+static int messages_reached(const struct snapshot *s, const void *arg) {
+    const struct expect *e = arg;
+    return s->messages - e->base.messages >= e->messages;
 }
 
 static int all_reached(const struct snapshot *s, const void *arg) {
@@ -663,6 +669,160 @@ static int run_hold(void) {
     return bad;
 }
 
+/*
+ * The lines load: LINE_LEN-byte syslog lines (RFC 3164 header, printable filler, LF), one
+ * continuous stream per connection, written in --size slices that cut it anywhere: with the
+ * default 65536 (655.36 lines) 24 of every 25 writes end inside a line, so the server's reads end
+ * inside lines too and its decoder must carry partial lines over to the next read. The pattern
+ * holds PATTERN_LINES lines, enough for any slice from any offset.
+ */
+#define LINE_LEN 100
+#define PATTERN_PERIOD (655 * LINE_LEN)
+
+static char *line_pattern(void) {
+    static char pattern[3 * PATTERN_PERIOD];
+    const char *head = "<134>Nov 30 12:00:00 benchhost lines[4242]: ";
+    size_t h = strlen(head);
+    for (size_t off = 0; off < sizeof pattern; off += LINE_LEN) {
+        memcpy(pattern + off, head, h);
+        for (size_t i = h; i < LINE_LEN - 1; i++) {
+            pattern[off + i] = (char)('a' + (off / LINE_LEN + i) % 26);
+        }
+        pattern[off + LINE_LEN - 1] = '\n';
+    }
+    return pattern;
+}
+
+/* Writes the remainder of the line that connection fd stopped in (blocking). */
+static void finish_line(int fd, const char *pattern, size_t offset) {
+    size_t left = (LINE_LEN - offset % LINE_LEN) % LINE_LEN;
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    while (left > 0) {
+        ssize_t m = write(fd, pattern + offset, left);
+        if (m < 0 && errno == EINTR) {
+            continue;
+        }
+        if (m <= 0) {
+            die("write");
+        }
+        offset += (size_t)m;
+        left -= (size_t)m;
+    }
+}
+
+/* As blast(), each connection's writes continuing its line stream; ends every stream on a line. */
+static uint64_t blast_lines(int *fds, int n, const char *pattern, size_t size, double secs) {
+    size_t *offset = calloc((size_t)n, sizeof *offset);
+    int epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (offset == NULL || epfd < 0) {
+        die("blast_lines");
+    }
+    for (int i = 0; i < n; i++) {
+        struct epoll_event ev = {.events = EPOLLOUT, .data.u32 = (uint32_t)i};
+        if (epoll_ctl(epfd, EPOLL_CTL_ADD, fds[i], &ev) != 0) {
+            die("epoll_ctl");
+        }
+    }
+    uint64_t sent = 0;
+    struct epoll_event events[256];
+    double deadline = now() + secs;
+    for (;;) {
+        double left = deadline - now();
+        if (left <= 0) {
+            break;
+        }
+        int ready = epoll_wait(epfd, events, 256, left < 0.05 ? 1 : 50);
+        for (int k = 0; k < ready; k++) {
+            int i = (int)events[k].data.u32;
+            for (int w = 0; w < 16; w++) {
+                ssize_t m = write(fds[i], pattern + offset[i], size);
+                if (m > 0) {
+                    sent += (uint64_t)m;
+                    offset[i] = (offset[i] + (size_t)m) % PATTERN_PERIOD;
+                    continue;
+                }
+                if (m < 0 && errno != EAGAIN && errno != EINTR) {
+                    fprintf(stderr, "loadgen: write: %s\n", strerror(errno));
+                    exit(2);
+                }
+                break;
+            }
+        }
+    }
+    close(epfd);
+    for (int i = 0; i < n; i++) {
+        sent += (LINE_LEN - offset[i] % LINE_LEN) % LINE_LEN;
+        finish_line(fds[i], pattern, offset[i]);
+    }
+    free(offset);
+    return sent;
+}
+
+/*
+ * Counts are checked on messages (the server's framing: one per line), connections accepted and
+ * closed, and bytes: a server counting what it read has 100 per line, one counting message
+ * bodies (LF stripped) 99, one that reports no bytes (rsyslog) 0.
+ */
+static int check_lines(const struct expect *e, uint64_t lines, char *out, size_t len) {
+    struct snapshot s = snap();
+    uint64_t dm = s.messages - e->base.messages, db = s.bytes - e->base.bytes,
+             da = s.accepted - e->base.accepted, dc = s.closed - e->base.closed;
+    int bytes_ok = db == lines * LINE_LEN || db == lines * (LINE_LEN - 1) || db == 0;
+    if (dm == lines && bytes_ok && da == e->accepted && dc == e->closed) {
+        snprintf(out, len, "check=ok");
+        return 0;
+    }
+    snprintf(out, len,
+             "check=MISMATCH(messages:%" PRIu64 "/%" PRIu64 ",bytes:%" PRIu64 "/%" PRIu64 "x(99|100)"
+             ",accepted:%" PRIu64 "/%" PRIu64 ",closed:%" PRIu64 "/%" PRIu64 ")",
+             dm, lines, db, lines, da, e->accepted, dc, e->closed);
+    return 1;
+}
+
+static int run_lines(void) {
+    const char *pattern = line_pattern();
+    struct snapshot base = snap();
+    int *fds = open_conns(opt.conns, 1);
+    struct expect e = {.base = base, .accepted = (uint64_t)opt.conns, .closed = (uint64_t)opt.conns};
+    if (await_stats(accepted_reached, &e, SETTLE_TIMEOUT_S) < 0) {
+        fprintf(stderr, "loadgen: the server did not accept %d connections\n", opt.conns);
+    }
+    struct snapshot start = snap();
+    static struct tasks tasks0, tasks1;
+    server_tasks(&tasks0);
+    double cpu0 = server_cpu();
+    double t0 = now();
+    uint64_t sent = blast_lines(fds, opt.conns, pattern, (size_t)opt.size, opt.secs);
+    double t_sent = now();
+    uint64_t lines = sent / LINE_LEN;
+    e.messages = lines;
+    double t_counted = await_stats(messages_reached, &e, SETTLE_TIMEOUT_S);
+    double cpu1 = server_cpu();
+    server_tasks(&tasks1);
+    double groups[GROUPS];
+    tasks_cpu_since(&tasks0, &tasks1, groups);
+    struct snapshot end = snap();
+    int unclosed = finish_conns(fds, opt.conns, SETTLE_TIMEOUT_S);
+    await_stats(all_reached, &e, SETTLE_TIMEOUT_S);
+    char verdict[256];
+    int bad = check_lines(&e, lines, verdict, sizeof verdict);
+    if (unclosed > 0) {
+        bad = 1;
+    }
+    double elapsed = (t_counted > 0 ? t_counted : t_sent) - t0;
+    double counted = (double)(end.messages - start.messages);
+    double reads = (double)(end.reads - start.reads);
+    double cpu = cpu1 - cpu0;
+    double per = counted > 0 ? 1e6 / counted : 0;
+    printf("RESULT load=lines secs=%.3f conns=%d write_size=%d lines=%" PRIu64 " counted=%.0f "
+           "messages_s=%.0f mb_s=%.1f reads_s=%.0f cpu_s=%.3f cpu_us_per_msg=%.3f cpu_pct=%.1f "
+           "loop_us_per_msg=%.3f jit_us_per_msg=%.3f gc_us_per_msg=%.3f unclosed=%d %s\n",
+           elapsed, opt.conns, opt.size, lines, counted, counted / elapsed,
+           counted * LINE_LEN / elapsed / 1e6, reads / elapsed, cpu, cpu * per, 100 * cpu / elapsed,
+           groups[GROUP_APP] * per, groups[GROUP_JIT] * per, groups[GROUP_GC] * per, unclosed, verdict);
+    return bad;
+}
+
 static void raise_fd_limit(void) {
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -672,7 +832,7 @@ static void raise_fd_limit(void) {
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: loadgen wait|stream|churn|hold|events --stats FILE [--port P] "
+    fprintf(stderr, "usage: loadgen wait|stream|churn|hold|events|lines --stats FILE [--port P] "
                     "[--pid PID] [--conns N] [--workers N] [--secs S] [--idle S] [--size B] "
                     "[--sources N] [--timeout S]\n");
     exit(2);
@@ -683,6 +843,9 @@ int main(int argc, char **argv) {
         usage();
     }
     opt.load = argv[1];
+    if (!strcmp(opt.load, "lines")) {
+        opt.size = 65536;
+    }
     for (int i = 2; i + 1 < argc; i += 2) {
         const char *k = argv[i], *v = argv[i + 1];
         if (!strcmp(k, "--stats")) opt.stats_path = v;
@@ -715,6 +878,7 @@ int main(int argc, char **argv) {
     if (!strcmp(opt.load, "events")) return run_stream(opt.size, "events");
     if (!strcmp(opt.load, "churn")) return run_churn();
     if (!strcmp(opt.load, "hold")) return run_hold();
+    if (!strcmp(opt.load, "lines")) return run_lines();
     usage();
     return 2;
 }
