@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Turns bench/run.sh's raw results (one 'key=value ...' line per load run) into BENCHMARKS.md:
-medians (min-max) per metric and server, and each server's median as a ratio to the C server's."""
+medians (min-max) per metric and server, and each server's median as a ratio to the C server's
+(for the lines load also to Netty's lines server's)."""
 import argparse
 import os
 import statistics
@@ -18,6 +19,12 @@ SERVERS = {
     "netty-sum": "Netty 4.2 epoll, 1 event loop, handler checksums every byte",
     "nio": "JDK NIO Selector, 1 thread",
     "nio-sum": "JDK NIO Selector, 1 thread, checksums every byte",
+    "c-lines": "C epoll as `c`, counting the LF bytes of every read (memchr): the floor",
+    "kq-lines": "kqlisten, epoll, framing.mode=lines, @EventListener on TcpMessageReceivedEvent counting messages",
+    "kq-lines-logging": "as `kq-lines`, logging listener on (the default)",
+    "kq-lines-borrowed": "as `kq-lines`, @EventListener on borrowed (zero-copy) TcpMessageBorrowedEvent",
+    "netty-lines": "Netty 4.2 epoll, 1 event loop, LineBasedFrameDecoder and a handler counting messages",
+    "rsyslog": "Debian's rsyslogd, imptcp input, a ruleset that parses and drops; counts from impstats",
 }
 
 # load -> [(key, label, higher_is_better)]
@@ -36,6 +43,9 @@ METRICS = {
                  ("rss_per_conn_b", "RSS per connection, bytes", False),
                  ("one_byte_each_ms", "1 byte on each counted, ms", False)],
     "events": [("events_s", "data events/s", True), ("mb_s", "MB/s", True), ("cpu_pct", "server CPU %", False)],
+    "lines": [("messages_s", "messages/s", True), ("cpu_us_per_msg", "server CPU µs per message", False),
+              ("mb_s", "MB/s", True), ("loop_us_per_msg", "of which event loop and app threads", False),
+              ("jit_us_per_msg", "of which JIT", False), ("gc_us_per_msg", "of which GC and VM", False)],
     "cold": [("ready_s", "launch to listening, s", False), ("conns_s", "connections/s", True),
              ("cpu_us_per_conn", "server CPU µs per connection", False),
              ("p50_us", "p50 µs", False), ("p99_us", "p99 µs", False),
@@ -49,7 +59,12 @@ LOAD_TITLES = {
     "hold100k": "hold: 100,000 idle connections",
     "events": "events: 64 connections writing 64-byte messages (TCP_NODELAY)",
     "cold": "cold start: churn during the first seconds after launch",
+    "lines": "lines: 64 connections sending 100-byte syslog lines in 64 KiB writes (lines cut at write ends)",
 }
+
+# The servers each load's ratio columns divide by: the C server, and for lines also Netty's.
+REFERENCES = {"lines": [("c-lines", "×C"), ("netty-lines", "×Netty")]}
+DEFAULT_REFERENCES = [("c", "×C")]
 
 
 def parse(path):
@@ -140,7 +155,8 @@ def main():
     out.append(f"- 100,000-connection hold: {machine.get('hold_big')}")
     out.append("- Pinned: server `taskset -c 0`, load generator `taskset -c 1`. Unpinned: no affinity.")
     out.append("- Cells: median (min–max) over rounds; `×C` is the server's median divided by the C server's "
-               "median (for 'lower is better' metrics too, so < 1 there means better than C).")
+               "median (for 'lower is better' metrics too, so < 1 there means better than C); the lines table "
+               "also has `×Netty`, the server's median over Netty's lines server's.")
     out.append("")
     out.append("Servers: " + "; ".join(f"`{k}` = {v}" for k, v in SERVERS.items()) + ".")
     out.append("")
@@ -160,21 +176,23 @@ def main():
             title = LOAD_TITLES[load]
             out.append(f"## {title} ({p})")
             out.append("")
-            header = "| server | " + " | ".join(f"{label} | ×C" for _, label, _ in metrics) + " |"
+            refs = REFERENCES.get(load, DEFAULT_REFERENCES)
+            header = "| server | " + " | ".join(
+                f"{label} | " + " | ".join(r for _, r in refs) for _, label, _ in metrics) + " |"
             out.append(header)
-            out.append("|" + "---|" * (1 + 2 * len(metrics)))
-            cvals = data.get((p, load, "c"), {})
+            out.append("|" + "---|" * (1 + (1 + len(refs)) * len(metrics)))
             for s in servers:
                 vals = data[(p, load, s)]
                 cells = []
                 for k, _, _ in metrics:
                     v = vals.get(k, [])
                     cells.append(cell(v))
-                    cv = cvals.get(k, [])
-                    if v and cv and statistics.median(cv) != 0:
-                        cells.append(f"{statistics.median(v) / statistics.median(cv):.2f}")
-                    else:
-                        cells.append("–")
+                    for ref, _ in refs:
+                        rv = data.get((p, load, ref), {}).get(k, [])
+                        if v and rv and statistics.median(rv) != 0:
+                            cells.append(f"{statistics.median(v) / statistics.median(rv):.2f}")
+                        else:
+                            cells.append("–")
                 out.append(f"| `{s}` | " + " | ".join(cells) + " |")
             out.append("")
         # Listener cost: per round, events/s with the data listener over events/s without.

@@ -12,9 +12,16 @@
 # like the kqlisten data listeners; kq-libkqueue, not in the default list, is the kqueue backend on
 # the libkqueue layout, which deletes each registration before close; kq-epoll-logging, not in the
 # default list either, is kq-epoll with the logging listener at its default, on), and for targeted before/after runs: --loads "stream churn hold events
-# cold" (default all), --secs S (load length), --warmup S (warm-up stream and churn per server
-# start). BENCH_JAVA_OPTS replaces the JVM options (e.g. to add a profiler agent); BENCH_KQ_ARGS
-# adds arguments to every kqlisten server (e.g. --kqlisten.listeners[0].read-buffer-size=64KB).
+# cold lines" (default all), --secs S (load length), --warmup S (warm-up stream and churn per server
+# start, or lines for the line servers).
+# Line servers (the lines load only, 64 connections sending 100-byte syslog lines): c-lines (the C
+# server counting LF bytes), kq-lines (kqlisten, framing.mode=lines, @EventListener on
+# TcpMessageReceivedEvent), kq-lines-borrowed (on TcpMessageBorrowedEvent), netty-lines (Netty,
+# LineBasedFrameDecoder), all in the default list; kq-lines-logging (kq-lines with the logging
+# listener on, the default) and rsyslog (Debian's rsyslogd: imptcp, a ruleset that parses and
+# drops; counts from its impstats) are not.
+# BENCH_JAVA_OPTS replaces the JVM options (e.g. to add a profiler agent); BENCH_KQ_ARGS adds
+# arguments to every kqlisten server (e.g. --kqlisten.listeners[0].read-buffer-size=64KB).
 # --baseline REV builds kqlisten as of git revision REV (from `git archive`, in target/bench) and
 # adds a server NAME-base for each kqlisten server NAME in --servers, run from that build in the same
 # rounds: a refactoring's before/after in one run. --build-only builds everything and exits (CI
@@ -33,8 +40,8 @@ cd "$ROOT"
 QUICK=0
 REPS=3
 UNPINNED_REPS=1
-SERVERS="c kq-epoll kq-epoll-borrowed kq-kqueue kq-epoll-nolistener netty netty-sum nio nio-sum"
-LOADS="stream churn hold events cold"
+SERVERS="c kq-epoll kq-epoll-borrowed kq-kqueue kq-epoll-nolistener netty netty-sum nio nio-sum c-lines kq-lines kq-lines-borrowed netty-lines"
+LOADS="stream churn hold events cold lines"
 SECS=
 WARMUP=
 OUT_MD="$ROOT/BENCHMARKS.md"
@@ -53,7 +60,7 @@ while [ $# -gt 0 ]; do
         --out) OUT_MD=$2; shift ;;
         --baseline) BASELINE=$2; shift ;;
         --build-only) BUILD_ONLY=1 ;;
-        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
@@ -67,6 +74,8 @@ fi
 [ -n "$SECS" ] && LOAD_SECS=$SECS
 [ -n "$WARMUP" ] && WARMUP_SECS=$WARMUP
 wants() { case " $LOADS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+# Line servers decode lines: they get the lines load and no other.
+line_server() { case "${1%-base}" in *-lines|*-lines-*|rsyslog) return 0 ;; *) return 1 ;; esac; }
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC}
 NCPU=$(nproc)
 
@@ -168,6 +177,7 @@ PORT_SEQ=0
 SERVER_PID=
 SERVER_PORT=
 STATS=
+ADAPTER_PID=
 # start_server NAME PINNED(0|1): sets SERVER_PID, SERVER_PORT, STATS
 start_server() {
     local name=$1 pinned=$2 cp=$APP_CP
@@ -179,13 +189,23 @@ start_server() {
     STATS="$WORK/stats-$name"
     rm -f "$STATS"
     local logging=false
-    [ "$name" = kq-epoll-logging ] && logging=true
+    case "$name" in kq-epoll-logging|kq-lines-logging) logging=true ;; esac
+    # The lines servers' framing; 8 KB is the default max-frame-length, set here to match Netty's.
+    local lines=(--kqlisten.listeners[0].framing.mode=lines --kqlisten.listeners[0].framing.max-frame-length=8KB)
     local kq=(--server.port=0 --kqlisten.logging.enabled=$logging --kqlisten.listeners[0].name=bench
         --kqlisten.listeners[0].port=$SERVER_PORT --kqlisten.listeners[0].address=127.0.0.1
         --bench.stats-file="$STATS" ${BENCH_KQ_ARGS:-})
     local logf="$WORK/server-$name-$PORT_SEQ.log"
     case "$name" in
         c) "${pin[@]}" "$BIN/epoll_server" "$SERVER_PORT" "$STATS" >"$logf" 2>&1 & ;;
+        c-lines) "${pin[@]}" "$BIN/epoll_server" "$SERVER_PORT" "$STATS" lines >"$logf" 2>&1 & ;;
+        kq-lines|kq-lines-logging) "${pin[@]}" java $JAVA_OPTS -cp "$cp" dev.kqlisten.KqlistenApplication "${kq[@]}" \
+            --kqlisten.backend=epoll "${lines[@]}" --bench.message-listener=true >"$logf" 2>&1 & ;;
+        kq-lines-borrowed) "${pin[@]}" java $JAVA_OPTS -cp "$cp" dev.kqlisten.KqlistenApplication "${kq[@]}" \
+            --kqlisten.backend=epoll "${lines[@]}" --bench.borrowed-message-listener=true >"$logf" 2>&1 & ;;
+        netty-lines) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NettyServer \
+            "$SERVER_PORT" "$STATS" lines >"$logf" 2>&1 & ;;
+        rsyslog) start_rsyslog "$logf" "${pin[@]}" ; return ;;
         kq-epoll|kq-epoll-logging) "${pin[@]}" java $JAVA_OPTS -cp "$cp" dev.kqlisten.KqlistenApplication "${kq[@]}" \
             --kqlisten.backend=epoll --bench.data-listener=true >"$logf" 2>&1 & ;;
         kq-epoll-borrowed) "${pin[@]}" java $JAVA_OPTS -cp "$cp" dev.kqlisten.KqlistenApplication "${kq[@]}" \
@@ -209,7 +229,30 @@ start_server() {
     SERVER_LOG=$logf
 }
 
+# start_rsyslog LOG [PIN...]: rsyslogd in the foreground with bench/rsyslog's configuration, and
+# the adapter that copies its impstats counters into the stats file (not pinned: its CPU is its own).
+start_rsyslog() {
+    local logf=$1 dir="$WORK/rsyslog-$PORT_SEQ"
+    shift
+    command -v rsyslogd >/dev/null || { echo "rsyslog: no rsyslogd (apt-get install rsyslog)" >&2; exit 2; }
+    mkdir -p "$dir"
+    sed -e "s|@PORT@|$SERVER_PORT|g" -e "s|@WORK@|$dir|g" -e "s|@IMPSTATS@|$dir/impstats.json|g" \
+        bench/rsyslog/rsyslog.conf.in >"$dir/rsyslog.conf"
+    python3 bench/rsyslog/stats.py "$STATS" "$dir/impstats.json" >>"$logf" 2>&1 &
+    ADAPTER_PID=$!
+    STARTED+=("$ADAPTER_PID")
+    "$@" rsyslogd -n -f "$dir/rsyslog.conf" -i "$dir/rsyslogd.pid" >>"$logf" 2>&1 &
+    SERVER_PID=$!
+    STARTED+=("$SERVER_PID")
+    SERVER_LOG=$logf
+}
+
 stop_server() {
+    if [ -n "$ADAPTER_PID" ]; then
+        kill -TERM "$ADAPTER_PID" 2>/dev/null || true
+        wait "$ADAPTER_PID" 2>/dev/null || true
+        ADAPTER_PID=
+    fi
     kill -TERM "$SERVER_PID" 2>/dev/null || true
     local i
     for i in $(seq 1 150); do
@@ -248,6 +291,13 @@ run_loads() {
     local name=$1 pass=$2 rep=$3 pinned=$4
     local tags="server=$name pass=$pass rep=$rep"
     local sources=$(( HOLD_CONNS / 20000 + 1 ))
+    if line_server "$name"; then
+        wants lines || return 0
+        loadgen "$pinned" lines --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --secs "$WARMUP_SECS" >/dev/null || true
+        loadgen "$pinned" lines --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --conns 64 \
+            --secs "$LOAD_SECS" | record "$tags" || true
+        return 0
+    fi
     loadgen "$pinned" stream --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --secs "$WARMUP_SECS" >/dev/null || true
     loadgen "$pinned" churn --port "$SERVER_PORT" --stats "$STATS" --secs "$WARMUP_SECS" >/dev/null || true
     if wants stream; then
@@ -293,6 +343,7 @@ run_round() {
 run_cold_round() {
     local rep=$1 name before after t0 t1 out ready
     for name in $SERVERS; do
+        line_server "$name" && continue
         log "cold start $rep: $name"
         before=$(listen_overflows)
         t0=$(date +%s.%N)
@@ -338,7 +389,7 @@ build
 machine_info >"$WORK/machine.txt"
 log "results in $RESULTS"
 
-if wants stream || wants churn || wants hold || wants events; then
+if wants stream || wants churn || wants hold || wants events || wants lines; then
     for rep in $(seq 1 "$REPS"); do
         run_round pinned "$rep" 1
     done
@@ -357,6 +408,6 @@ echo "hold_big=$( [ "$BIG_HOLD" -gt 0 ] && [ "$(ulimit -n)" -gt $((BIG_HOLD + 10
 
 python3 bench/report.py --results "$RESULTS" --machine "$WORK/machine.txt" --command "$COMMAND" \
     --mode "$( [ "$QUICK" = 1 ] && echo quick || echo full )" \
-    --params "loads ${LOAD_SECS} s (warm-up ${WARMUP_SECS} s stream + churn per server start), hold ${HOLD_CONNS} connections idle ${HOLD_IDLE} s, cold churn ${COLD_SECS} s, ${REPS} pinned round(s), ${UNPINNED_REPS} unpinned round(s), JVM options: ${JAVA_OPTS}${BENCH_KQ_ARGS:+, kqlisten arguments: ${BENCH_KQ_ARGS}}" \
+    --params "loads ${LOAD_SECS} s (warm-up ${WARMUP_SECS} s stream + churn per server start, lines for the line servers), hold ${HOLD_CONNS} connections idle ${HOLD_IDLE} s, cold churn ${COLD_SECS} s, ${REPS} pinned round(s), ${UNPINNED_REPS} unpinned round(s), JVM options: ${JAVA_OPTS}${BENCH_KQ_ARGS:+, kqlisten arguments: ${BENCH_KQ_ARGS}}" \
     >"$OUT_MD"
 log "wrote $OUT_MD"

@@ -9,8 +9,8 @@ import dev.kqlisten.boot.event.TcpConnectionOpenedEvent;
 import dev.kqlisten.boot.event.TcpPeerClosedEvent;
 
 /**
- * What the benchmark's data listeners share: the per-byte checksum, the counts the stats
- * publisher reports, and a listener on every opened, peer-closed and closed event (counted), so
+ * What the benchmark's data and message listeners share: the per-byte checksum (data listeners),
+ * the message count (message listeners), the counts the stats publisher reports, and a listener on every opened, peer-closed and closed event (counted), so
  * that the churn load pays for a listener on each event of a connection's life.
  */
 public abstract class BenchCounter {
@@ -23,6 +23,8 @@ public abstract class BenchCounter {
 
     private volatile long checksum;
 
+    private volatile long messages;
+
     private volatile long lifecycleEvents;
 
     /** Reads every byte of {@code data} into the checksum. */
@@ -34,6 +36,20 @@ public abstract class BenchCounter {
         this.checksum = sum;
         this.bytes += data.limit();
         this.events++;
+    }
+
+    /**
+     * Counts one message of {@code length} bytes: the work of the Netty lines server's handler
+     * after its {@code LineBasedFrameDecoder}.
+     */
+    protected final void countMessage(int length) {
+        this.bytes += length;
+        this.messages++;
+    }
+
+    /** Whether this listener counts messages (framed listeners) rather than data events. */
+    protected boolean countsMessages() {
+        return false;
     }
 
     @EventListener
@@ -57,6 +73,10 @@ public abstract class BenchCounter {
 
     long events() {
         return this.events;
+    }
+
+    long messages() {
+        return this.messages;
     }
 
     long checksum() {

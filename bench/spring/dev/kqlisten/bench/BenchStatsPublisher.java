@@ -17,7 +17,9 @@ import dev.kqlisten.server.TcpListenerInfo;
 /**
  * Publishes the server's own counts to the benchmark's stats file ({@code bench.stats-file}):
  * bytes and data events as the data listener ({@link BenchCounter}) counted them when one is enabled, else
- * as the poller counted them; accepted and closed connections as the poller counted them.
+ * as the poller counted them; with a message listener, bytes and messages as that listener counted
+ * them (message bodies, one per event) and reads as the poller counted them; without one, messages
+ * as the poller decoded them; accepted and closed connections as the poller counted them.
  */
 @Component
 @ConditionalOnProperty("bench.stats-file")
@@ -58,10 +60,18 @@ public class BenchStatsPublisher implements StatsFile.Source {
 
     @Override
     public long reads() {
-        if (this.listener != null) {
+        if (this.listener != null && !this.listener.countsMessages()) {
             return this.listener.events();
         }
         return (this.stats != null) ? this.stats.reads() : 0;
+    }
+
+    @Override
+    public long messages() {
+        if (this.listener != null) {
+            return this.listener.messages();
+        }
+        return (this.stats != null) ? this.stats.frames() : 0;
     }
 
     @Override

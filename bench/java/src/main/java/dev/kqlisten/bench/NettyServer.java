@@ -12,31 +12,47 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
 
 /**
  * Reference server: Netty 4.2 on the native epoll transport, one event loop that both accepts
  * and reads, Netty's default receive buffers (adaptive, up to 64 KiB) and pooled allocator.
  * Netty closes a channel on EOF unless half-closure is allowed, which it is not here.
- * Usage: {@code NettyServer PORT STATS_FILE [count|checksum]}: with {@code checksum} the handler
- * also sums every byte it reads ({@code getByte(i)} per byte), the same work as the benchmark's
- * kqlisten data listener, so that CPU per GB compares like for like.
+ * Usage: {@code NettyServer PORT STATS_FILE [count|checksum|lines]}: with {@code checksum} the
+ * handler also sums every byte it reads ({@code getByte(i)} per byte), the same work as the
+ * benchmark's kqlisten data listener, so that CPU per GB compares like for like. With
+ * {@code lines} each connection's pipeline is a {@link LineBasedFrameDecoder} (LF or CRLF,
+ * delimiter stripped, at most {@link #MAX_LINE} bytes, the default of kqlisten's
+ * {@code framing.max-frame-length}) before the handler, which then counts messages: the same work
+ * as kqlisten's lines listener on {@code TcpMessageReceivedEvent}.
  */
 public final class NettyServer {
+
+    static final int MAX_LINE = 8192;
 
     public static void main(String[] args) throws InterruptedException {
         Epoll.ensureAvailability();
         ServerCounters counters = new ServerCounters(args);
         StatsFile.publish(Paths.get(args[1]), counters);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        Counter counter = new Counter(counters);
+        ChannelHandler child = counters.lines ? new ChannelInitializer<EpollSocketChannel>() {
+            @Override
+            protected void initChannel(EpollSocketChannel channel) {
+                channel.pipeline().addLast(new LineBasedFrameDecoder(MAX_LINE), counter);
+            }
+        } : counter;
         try {
             Channel server = new ServerBootstrap().group(group)
                 .channel(EpollServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 65535)
-                .childHandler(new Counter(counters))
+                .childHandler(child)
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[0])))
                 .sync()
                 .channel();
@@ -66,6 +82,11 @@ public final class NettyServer {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf buf = (ByteBuf) msg;
+            if (this.counters.lines) {
+                this.counters.countMessage(buf.readableBytes());
+                buf.release();
+                return;
+            }
             if (this.counters.checksum) {
                 long s = this.counters.sum();
                 for (int i = buf.readerIndex(), end = buf.writerIndex(); i < end; i++) {

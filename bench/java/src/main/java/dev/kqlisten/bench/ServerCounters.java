@@ -4,11 +4,14 @@ package dev.kqlisten.bench;
  * What a reference server counts and {@link StatsFile} publishes: written by the server's one
  * I/O thread only, volatile so that the publisher thread reads current values. With
  * {@code checksum} (the third argument of both servers) the server also sums every byte it
- * reads, the same work as the benchmark's kqlisten data listener.
+ * reads, the same work as the benchmark's kqlisten data listener. With {@code lines} (Netty only)
+ * the server decodes LF-terminated lines and counts each as a message, its body as bytes.
  */
 final class ServerCounters implements StatsFile.Source {
 
     final boolean checksum;
+
+    final boolean lines;
 
     private volatile long bytes;
 
@@ -20,11 +23,14 @@ final class ServerCounters implements StatsFile.Source {
 
     private volatile long closed;
 
+    private volatile long messages;
+
     private volatile boolean ready;
 
-    /** @param args the server's {@code PORT STATS_FILE [count|checksum]} */
+    /** @param args the server's {@code PORT STATS_FILE [count|checksum|lines]} */
     ServerCounters(String[] args) {
         this.checksum = args.length > 2 && args[2].equals("checksum");
+        this.lines = args.length > 2 && args[2].equals("lines");
     }
 
     /** The running byte sum of checksum mode, for the server to add to in its read loop. */
@@ -40,6 +46,12 @@ final class ServerCounters implements StatsFile.Source {
     void countRead(int n) {
         this.bytes += n;
         this.reads++;
+    }
+
+    /** A decoded message (a line without its ending) of {@code length} bytes. */
+    void countMessage(int length) {
+        this.bytes += length;
+        this.messages++;
     }
 
     void countAccepted() {
@@ -73,6 +85,11 @@ final class ServerCounters implements StatsFile.Source {
     @Override
     public long closed() {
         return this.closed;
+    }
+
+    @Override
+    public long messages() {
+        return this.messages;
     }
 
     @Override

@@ -34,6 +34,9 @@ public final class StatsFile {
 
         long closed();
 
+        /** Messages (lines) the server's framing delivered; 0 for a server without one. */
+        long messages();
+
         /** Whether the server listens; the magic is written once this is true. */
         boolean ready();
 
@@ -66,6 +69,7 @@ public final class StatsFile {
             map.putLong(16, source.reads());
             map.putLong(24, source.accepted());
             map.putLong(32, source.closed());
+            map.putLong(48, source.messages());
             if (map.getLong(0) != MAGIC && source.ready()) {
                 map.putLong(0, MAGIC);
             }
