@@ -62,9 +62,14 @@ LOAD_TITLES = {
     "lines": "lines: 64 connections sending 100-byte syslog lines in 64 KiB writes (lines cut at write ends)",
 }
 
-# The servers each load's ratio columns divide by: the C server, and for lines also Netty's.
+# The servers each load's ratio columns divide by: the C server, and for lines also Netty's (and
+# there only for the metrics named in RATIO_KEYS; the split of the CPU gets no ratio columns).
 REFERENCES = {"lines": [("c-lines", "×C"), ("netty-lines", "×Netty")]}
 DEFAULT_REFERENCES = [("c", "×C")]
+RATIO_KEYS = {"lines": {"messages_s", "cpu_us_per_msg", "mb_s"}}
+
+# Metrics printed with three decimals (fractions of a µs).
+PRECISE = {"cpu_us_per_msg", "loop_us_per_msg", "jit_us_per_msg", "gc_us_per_msg"}
 
 
 def parse(path):
@@ -83,10 +88,12 @@ def num(v):
         return None
 
 
-def fmt(x):
+def fmt(x, precise=False):
     if x is None:
         return "–"
     a = abs(x)
+    if precise and a < 10:
+        return f"{x:.3f}"
     if a >= 1000:
         return f"{x:,.0f}"
     if a >= 100:
@@ -96,13 +103,13 @@ def fmt(x):
     return f"{x:.2f}"
 
 
-def cell(values):
+def cell(values, precise=False):
     if not values:
         return "–"
     med = statistics.median(values)
     if len(values) == 1:
-        return fmt(med)
-    return f"{fmt(med)} ({fmt(min(values))}–{fmt(max(values))})"
+        return fmt(med, precise)
+    return f"{fmt(med, precise)} ({fmt(min(values), precise)}–{fmt(max(values), precise)})"
 
 
 def main():
@@ -177,16 +184,18 @@ def main():
             out.append(f"## {title} ({p})")
             out.append("")
             refs = REFERENCES.get(load, DEFAULT_REFERENCES)
-            header = "| server | " + " | ".join(
-                f"{label} | " + " | ".join(r for _, r in refs) for _, label, _ in metrics) + " |"
-            out.append(header)
-            out.append("|" + "---|" * (1 + (1 + len(refs)) * len(metrics)))
+            ratio_keys = RATIO_KEYS.get(load, {k for k, _, _ in metrics})
+            columns = [[label] + ([r for _, r in refs] if k in ratio_keys else []) for k, label, _ in metrics]
+            out.append("| server | " + " | ".join(c for group in columns for c in group) + " |")
+            out.append("|" + "---|" * (1 + sum(len(group) for group in columns)))
             for s in servers:
                 vals = data[(p, load, s)]
                 cells = []
                 for k, _, _ in metrics:
                     v = vals.get(k, [])
-                    cells.append(cell(v))
+                    cells.append(cell(v, k in PRECISE))
+                    if k not in ratio_keys:
+                        continue
                     for ref, _ in refs:
                         rv = data.get((p, load, ref), {}).get(k, [])
                         if v and rv and statistics.median(rv) != 0:
