@@ -326,6 +326,11 @@ run_loads() {
 run_round() {
     local pass=$1 rep=$2 pinned=$3 name
     for name in $SERVERS; do
+        if line_server "$name"; then
+            wants lines || continue
+        else
+            wants stream || wants churn || wants hold || wants events || continue
+        fi
         log "round $pass/$rep: $name"
         start_server "$name" "$pinned"
         if loadgen "$pinned" wait --stats "$STATS" --timeout 90; then
