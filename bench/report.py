@@ -20,7 +20,7 @@ SERVERS = {
     "nio": "JDK NIO Selector, 1 thread",
     "nio-sum": "JDK NIO Selector, 1 thread, checksums every byte",
     "c-lines": "C epoll as `c`, counting the LF bytes of every read (memchr): the floor",
-    "kq-lines": "kqlisten, epoll, framing.mode=lines, @EventListener on TcpMessageReceivedEvent counting messages",
+    "kq-lines": "kqlisten, epoll, framing=lines, @EventListener on TcpMessageReceivedEvent counting messages",
     "kq-lines-logging": "as `kq-lines`, logging listener on (the default)",
     "kq-lines-borrowed": "as `kq-lines`, @EventListener on borrowed (zero-copy) TcpMessageBorrowedEvent",
     "netty-lines": "Netty 4.2 epoll, 1 event loop, LineBasedFrameDecoder and a handler counting messages",

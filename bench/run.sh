@@ -15,7 +15,7 @@
 # cold lines" (default all), --secs S (load length), --warmup S (warm-up stream and churn per server
 # start, or lines for the line servers).
 # Line servers (the lines load only, 64 connections sending 100-byte syslog lines): c-lines (the C
-# server counting LF bytes), kq-lines (kqlisten, framing.mode=lines, @EventListener on
+# server counting LF bytes), kq-lines (kqlisten, framing=lines, @EventListener on
 # TcpMessageReceivedEvent), kq-lines-borrowed (on TcpMessageBorrowedEvent), netty-lines (Netty,
 # LineBasedFrameDecoder), all in the default list; kq-lines-logging (kq-lines with the logging
 # listener on, the default) and rsyslog (Debian's rsyslogd: imptcp, a ruleset that parses and
@@ -191,7 +191,7 @@ start_server() {
     local logging=false
     case "$name" in kq-epoll-logging|kq-lines-logging) logging=true ;; esac
     # The lines servers' framing; 8 KB is the default max-frame-length, set here to match Netty's.
-    local lines=(--kqlisten.listeners[0].framing.mode=lines --kqlisten.listeners[0].framing.max-frame-length=8KB)
+    local lines=(--kqlisten.listeners[0].framing=lines --kqlisten.listeners[0].max-frame-length=8KB)
     local kq=(--server.port=0 --kqlisten.logging.enabled=$logging --kqlisten.listeners[0].name=bench
         --kqlisten.listeners[0].port=$SERVER_PORT --kqlisten.listeners[0].address=127.0.0.1
         --bench.stats-file="$STATS" ${BENCH_KQ_ARGS:-})

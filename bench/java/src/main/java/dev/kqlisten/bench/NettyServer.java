@@ -29,7 +29,7 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
  * benchmark's kqlisten data listener, so that CPU per GB compares like for like. With
  * {@code lines} each connection's pipeline is a {@link LineBasedFrameDecoder} (LF or CRLF,
  * delimiter stripped, at most {@link #MAX_LINE} bytes, the default of kqlisten's
- * {@code framing.max-frame-length}) before the handler, which then counts messages: the same work
+ * {@code max-frame-length}) before the handler, which then counts messages: the same work
  * as kqlisten's lines listener on {@code TcpMessageReceivedEvent}.
  */
 public final class NettyServer {
