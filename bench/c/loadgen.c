@@ -389,9 +389,12 @@ static void close_conns(int *fds, int n) {
 
 /*
  * Writes chunk-sized writes (or size-sized ones for "events") on every connection for secs,
- * one thread, epoll on EPOLLOUT; returns the bytes written.
+ * one thread, epoll on EPOLLOUT; returns the bytes written. With offset (one per connection),
+ * each connection's writes continue a stream that repeats buf every period bytes, from where its
+ * last write ended; without, every write starts at buf.
  */
-static uint64_t blast(int *fds, int n, const char *buf, size_t chunk, double secs) {
+static uint64_t blast(int *fds, int n, const char *buf, size_t chunk, double secs, size_t *offset,
+                      size_t period) {
     int epfd = epoll_create1(EPOLL_CLOEXEC);
     if (epfd < 0) {
         die("epoll_create1");
@@ -412,12 +415,15 @@ static uint64_t blast(int *fds, int n, const char *buf, size_t chunk, double sec
         }
         int ready = epoll_wait(epfd, events, 256, left < 0.05 ? 1 : 50);
         for (int k = 0; k < ready; k++) {
-            int fd = fds[events[k].data.u32];
+            int i = (int)events[k].data.u32;
             /* A few writes per readiness, so that one socket cannot starve the others. */
             for (int w = 0; w < 16; w++) {
-                ssize_t m = write(fd, buf, chunk);
+                ssize_t m = write(fds[i], (offset != NULL) ? buf + offset[i] : buf, chunk);
                 if (m > 0) {
                     sent += (uint64_t)m;
+                    if (offset != NULL) {
+                        offset[i] = (offset[i] + (size_t)m) % period;
+                    }
                     continue;
                 }
                 if (m < 0 && errno != EAGAIN && errno != EINTR) {
@@ -481,7 +487,7 @@ static int run_stream(int size_per_write, const char *name) {
     server_tasks(&tasks0);
     double cpu0 = server_cpu();
     double t0 = now();
-    e.bytes = blast(fds, opt.conns, buf, (size_t)size_per_write, opt.secs);
+    e.bytes = blast(fds, opt.conns, buf, (size_t)size_per_write, opt.secs, NULL, 0);
     double t_sent = now();
     double t_counted = await_stats(bytes_reached, &e, SETTLE_TIMEOUT_S);
     double cpu1 = server_cpu();
@@ -710,46 +716,13 @@ static void finish_line(int fd, const char *pattern, size_t offset) {
     }
 }
 
-/* As blast(), each connection's writes continuing its line stream; ends every stream on a line. */
+/* blast() with each connection's writes continuing its line stream; ends every stream on a line. */
 static uint64_t blast_lines(int *fds, int n, const char *pattern, size_t size, double secs) {
     size_t *offset = calloc((size_t)n, sizeof *offset);
-    int epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (offset == NULL || epfd < 0) {
+    if (offset == NULL) {
         die("blast_lines");
     }
-    for (int i = 0; i < n; i++) {
-        struct epoll_event ev = {.events = EPOLLOUT, .data.u32 = (uint32_t)i};
-        if (epoll_ctl(epfd, EPOLL_CTL_ADD, fds[i], &ev) != 0) {
-            die("epoll_ctl");
-        }
-    }
-    uint64_t sent = 0;
-    struct epoll_event events[256];
-    double deadline = now() + secs;
-    for (;;) {
-        double left = deadline - now();
-        if (left <= 0) {
-            break;
-        }
-        int ready = epoll_wait(epfd, events, 256, left < 0.05 ? 1 : 50);
-        for (int k = 0; k < ready; k++) {
-            int i = (int)events[k].data.u32;
-            for (int w = 0; w < 16; w++) {
-                ssize_t m = write(fds[i], pattern + offset[i], size);
-                if (m > 0) {
-                    sent += (uint64_t)m;
-                    offset[i] = (offset[i] + (size_t)m) % PATTERN_PERIOD;
-                    continue;
-                }
-                if (m < 0 && errno != EAGAIN && errno != EINTR) {
-                    fprintf(stderr, "loadgen: write: %s\n", strerror(errno));
-                    exit(2);
-                }
-                break;
-            }
-        }
-    }
-    close(epfd);
+    uint64_t sent = blast(fds, n, pattern, size, secs, offset, PATTERN_PERIOD);
     for (int i = 0; i < n; i++) {
         sent += (LINE_LEN - offset[i] % LINE_LEN) % LINE_LEN;
         finish_line(fds[i], pattern, offset[i]);
