@@ -322,6 +322,9 @@ public final class Poller implements Runnable {
                 && (this.connections.size() == 0 || this.clock.getAsLong() - this.drainDeadlineNanos >= 0);
     }
 
+    /** The flags that concern the read side of a connection. */
+    private static final int READ_SIDE = ReadyEvents.READABLE | ReadyEvents.EOF | ReadyEvents.ERROR;
+
     private void dispatch(int n) {
         for (int i = 0; i < n; i++) {
             long id = this.ready.id(i);
@@ -330,8 +333,10 @@ public final class Poller implements Runnable {
             }
             else {
                 Connection connection = this.connections.get(id);
-                if (connection != null) {
-                    // null: closed earlier in this batch; its late events are dropped.
+                // null: closed earlier in this batch; its late events are dropped. A kqueue write
+                // entry (WRITABLE alone, its data the send buffer's room) is no read: nothing asks
+                // for write interest yet.
+                if (connection != null && (this.ready.flags(i) & READ_SIDE) != 0) {
                     this.reads.ready(connection, this.ready.isError(i), this.ready.error(i), this.ready.available(i),
                             this.ready.isEof(i), this.iterationNanos);
                 }

@@ -152,6 +152,20 @@ class PollerTests {
         assertThat(this.listener.events).endsWith("eof:" + id, "closed:" + id + ":PEER_CLOSED");
     }
 
+    /** kqueue reports EVFILT_WRITE as an entry of its own, whose data is the send buffer's room. */
+    @Test
+    void aWritableOnlyEntryIsNoReadAndACombinedEntryReads() throws Exception {
+        long id = acceptOne(10);
+        this.fake.reads(10, bytes("abc"));
+        this.fake.batch(event(id, ReadyEvents.WRITABLE, 65536, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.fake.readSizes).isEmpty();
+        this.fake.batch(event(id, R | ReadyEvents.WRITABLE, 3, 0));
+        this.poller.runOnce(-1);
+        assertThat(this.listener.events).containsExactly("opened:" + id, "read:" + id + ":abc");
+        assertThat(this.fake.readSizes).containsExactly(3);
+    }
+
     @Test
     void pendingErrorDeliversRemainingBytesThenClosesWithReset() throws Exception {
         long id = acceptOne(10);
