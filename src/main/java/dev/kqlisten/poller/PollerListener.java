@@ -66,7 +66,7 @@ public interface PollerListener {
     }
 
     /**
-     * Whether {@link #frame} has a receiver now; asked per frame, like {@link #wantsData()}.
+     * Whether {@link #frame} has a receiver now; asked once per read that is decoded, like {@link #wantsData()}.
      * Frames are made only on listeners with a framing.
      */
     default boolean wantsFrames() {
@@ -81,7 +81,7 @@ public interface PollerListener {
     default void frame(ConnectionInfo connection, byte[] frame) {
     }
 
-    /** Whether {@link #frameBorrowed} has a receiver now; asked per frame. */
+    /** Whether {@link #frameBorrowed} has a receiver now; asked once per read that is decoded. */
     default boolean wantsBorrowedFrames() {
         return false;
     }

@@ -155,9 +155,13 @@ final class ReadPath {
         }
         FrameDecoder decoder = connection.decoder();
         if (decoder != null) {
-            this.frames.connection = connection;
+            Frames frames = this.frames;
+            frames.connection = connection;
+            // Asked once per read, like the data receivers above, not once per message.
+            frames.borrowed = this.listener.wantsBorrowedFrames();
+            frames.copied = this.listener.wantsFrames();
             this.borrowedView.clear().limit(n);
-            decoder.decode(this.borrowedView, this.frames);
+            decoder.decode(this.borrowedView, frames);
         }
     }
 
@@ -178,19 +182,22 @@ final class ReadPath {
 
         private Connection connection;
 
+        /** Whether the read being decoded has a borrowed-frame and a copied-frame receiver. */
+        private boolean borrowed;
+
+        private boolean copied;
+
         @Override
         public void frame(ByteBuffer frame, long offset) {
             PollerListener listener = ReadPath.this.listener;
             ReadPath.this.stats.frames++;
-            boolean borrowed = listener.wantsBorrowedFrames();
-            boolean copied = listener.wantsFrames();
             int position = frame.position();
             int limit = frame.limit();
-            if (borrowed) {
+            if (this.borrowed) {
                 listener.frameBorrowed(this.connection.info(), frame);
                 frame.limit(limit).position(position);
             }
-            if (copied) {
+            if (this.copied) {
                 byte[] bytes = new byte[limit - position];
                 frame.get(position, bytes);
                 listener.frame(this.connection.info(), bytes);
