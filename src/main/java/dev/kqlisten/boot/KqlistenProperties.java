@@ -26,6 +26,7 @@ import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.NativeTransportUnavailableException;
 import dev.kqlisten.nativeio.TransportOptions;
 import dev.kqlisten.poller.PollerLimits;
+import dev.kqlisten.poller.WriteSettings;
 
 /**
  * Configuration of kqlisten's TCP listeners, bound from {@code kqlisten.*}.
@@ -47,6 +48,8 @@ public class KqlistenProperties implements Validator {
     static final DataSize MAX_READ_BUFFER_SIZE = DataSize.ofMegabytes(16);
 
     static final DataSize MAX_FRAME_LENGTH = DataSize.ofMegabytes(16);
+
+    static final DataSize MAX_WRITE_QUEUE_LIMIT = DataSize.ofMegabytes(256);
 
     /**
      * A started {@code java -jar} kqlisten holds about 20 descriptors (the jar, the JVM's
@@ -246,6 +249,7 @@ public class KqlistenProperties implements Validator {
                 errors.rejectValue(path + "read-buffer-size", "range", "must be between 1B and 16MB");
             }
             listener.validateFraming(errors, path);
+            listener.validateWrites(errors, path);
         }
         validateDispatch(errors);
         if (this.backend == Backend.KQUEUE && host == HostOs.LINUX) {
@@ -542,6 +546,85 @@ public class KqlistenProperties implements Validator {
          * the connection with reason MALFORMED_FRAME.
          */
         private boolean linesFallback;
+
+        /**
+         * Pending bytes above which a connection turns unwritable: its writes answer
+         * QUEUED_SLOW_DOWN and a TcpWritabilityChangedEvent says to stop writing to it.
+         */
+        private DataSize writeHighWaterMark = DataSize.ofKilobytes(64);
+
+        /** Pending bytes at or below which an unwritable connection turns writable again. */
+        private DataSize writeLowWaterMark = DataSize.ofKilobytes(32);
+
+        /**
+         * Most bytes queued for one connection, up to 256MB; a write beyond it is refused and
+         * the connection, whose peer is not reading, is closed with reason WRITE_QUEUE_FULL.
+         */
+        private DataSize writeQueueLimit = DataSize.ofMegabytes(1);
+
+        /**
+         * Whether a connection stays open for writing after the peer's end of stream, until the
+         * application closes it (or its idle-timeout); otherwise it closes as soon as what was
+         * queued for it is written.
+         */
+        private boolean halfClose;
+
+        public DataSize getWriteHighWaterMark() {
+            return this.writeHighWaterMark;
+        }
+
+        public void setWriteHighWaterMark(DataSize writeHighWaterMark) {
+            this.writeHighWaterMark = writeHighWaterMark;
+        }
+
+        public DataSize getWriteLowWaterMark() {
+            return this.writeLowWaterMark;
+        }
+
+        public void setWriteLowWaterMark(DataSize writeLowWaterMark) {
+            this.writeLowWaterMark = writeLowWaterMark;
+        }
+
+        public DataSize getWriteQueueLimit() {
+            return this.writeQueueLimit;
+        }
+
+        public void setWriteQueueLimit(DataSize writeQueueLimit) {
+            this.writeQueueLimit = writeQueueLimit;
+        }
+
+        public boolean isHalfClose() {
+            return this.halfClose;
+        }
+
+        public void setHalfClose(boolean halfClose) {
+            this.halfClose = halfClose;
+        }
+
+        WriteSettings toWriteSettings() {
+            return new WriteSettings(Math.toIntExact(this.writeLowWaterMark.toBytes()),
+                    Math.toIntExact(this.writeHighWaterMark.toBytes()), Math.toIntExact(this.writeQueueLimit.toBytes()),
+                    this.halfClose);
+        }
+
+        void validateWrites(Errors errors, String path) {
+            DataSize limit = this.writeQueueLimit;
+            DataSize high = this.writeHighWaterMark;
+            DataSize low = this.writeLowWaterMark;
+            if (limit == null || limit.toBytes() < 1 || limit.compareTo(MAX_WRITE_QUEUE_LIMIT) > 0) {
+                errors.rejectValue(path + "write-queue-limit", "range", "must be between 1B and 256MB");
+                return;
+            }
+            if (high == null || high.toBytes() < 0 || high.compareTo(limit) > 0) {
+                errors.rejectValue(path + "write-high-water-mark", "range",
+                        "must be between 0B and write-queue-limit (" + limit + ")");
+                return;
+            }
+            if (low == null || low.toBytes() < 0 || low.compareTo(high) > 0) {
+                errors.rejectValue(path + "write-low-water-mark", "range",
+                        "must be between 0B and write-high-water-mark (" + high + ")");
+            }
+        }
 
         public Framing.Mode getFraming() {
             return this.framing;

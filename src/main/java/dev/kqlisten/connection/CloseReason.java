@@ -30,6 +30,15 @@ public enum CloseReason {
     FRAME_TOO_LONG,
 
     /** The peer's bytes do not follow the listener's framing (a bad octet count or length header). */
-    MALFORMED_FRAME
+    MALFORMED_FRAME,
+
+    /** The application closed it, gracefully or at once ({@link ConnectionWriter}). */
+    APPLICATION,
+
+    /**
+     * The peer did not read what the application wrote: a write would have taken the connection's
+     * queue past the listener's {@code write-queue-limit}.
+     */
+    WRITE_QUEUE_FULL
 
 }

@@ -20,6 +20,10 @@ public final class Connection {
 
     private boolean readsSuspended;
 
+    private boolean inputClosed;
+
+    private long bytesWritten;
+
     private final FrameDecoder decoder;
 
     public Connection(ConnectionInfo info, int fd, long openedNanos) {
@@ -76,6 +80,26 @@ public final class Connection {
 
     public void suspendReads(boolean suspended) {
         this.readsSuspended = suspended;
+    }
+
+    /**
+     * Whether its input is over: the peer's end of stream was delivered, or the connection is
+     * closing. Nothing more is read or delivered, and its read filter stays off.
+     */
+    public boolean inputClosed() {
+        return this.inputClosed;
+    }
+
+    public void closeInput() {
+        this.inputClosed = true;
+    }
+
+    public long bytesWritten() {
+        return this.bytesWritten;
+    }
+
+    public void recordWrite(long bytes) {
+        this.bytesWritten += bytes;
     }
 
     public void markPeerClosed() {

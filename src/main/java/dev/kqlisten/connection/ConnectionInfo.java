@@ -11,7 +11,15 @@ import java.time.Instant;
  * @param remoteAddress the peer's address
  * @param localAddress the local address the peer connected to
  * @param openedAt when it was accepted
+ * @param writer writes to the connection and closes it, from any thread
  */
 public record ConnectionInfo(long id, String listenerName, InetSocketAddress remoteAddress,
-        InetSocketAddress localAddress, Instant openedAt) {
+        InetSocketAddress localAddress, Instant openedAt, ConnectionWriter writer) {
+
+    /** Facts of a connection that cannot be written to ({@link ConnectionWriter#CLOSED}). */
+    public ConnectionInfo(long id, String listenerName, InetSocketAddress remoteAddress,
+            InetSocketAddress localAddress, Instant openedAt) {
+        this(id, listenerName, remoteAddress, localAddress, openedAt, ConnectionWriter.CLOSED);
+    }
+
 }

@@ -156,6 +156,11 @@ public final class OrderedDispatcher implements PollerListener {
     }
 
     @Override
+    public void writabilityChanged(ConnectionInfo connection, boolean writable) {
+        lane(connection).enqueue(writable ? Event.WRITABLE : Event.UNWRITABLE);
+    }
+
+    @Override
     public void peerClosed(ConnectionInfo connection) {
         lane(connection).enqueue(Event.PEER_CLOSED);
     }
@@ -333,6 +338,8 @@ public final class OrderedDispatcher implements PollerListener {
                             event.offset);
                     case PARTIAL_FRAME -> OrderedDispatcher.this.delegate.partialFrame(this.connection, event.data,
                             event.offset);
+                    case WRITABLE -> OrderedDispatcher.this.delegate.writabilityChanged(this.connection, true);
+                    case UNWRITABLE -> OrderedDispatcher.this.delegate.writabilityChanged(this.connection, false);
                     case PEER_CLOSED -> OrderedDispatcher.this.delegate.peerClosed(this.connection);
                     case CLOSED -> OrderedDispatcher.this.delegate.closed(this.connection, event.reason, event.error);
                 }
@@ -409,7 +416,7 @@ public final class OrderedDispatcher implements PollerListener {
 
     private enum Kind {
 
-        OPENED, READ, FRAME, FRAME_ERROR, PARTIAL_FRAME, PEER_CLOSED, CLOSED
+        OPENED, READ, FRAME, FRAME_ERROR, PARTIAL_FRAME, WRITABLE, UNWRITABLE, PEER_CLOSED, CLOSED
 
     }
 
@@ -422,6 +429,10 @@ public final class OrderedDispatcher implements PollerListener {
         static final Event OPENED = new Event(Kind.OPENED, null, 0);
 
         static final Event PEER_CLOSED = new Event(Kind.PEER_CLOSED, null, 0);
+
+        static final Event WRITABLE = new Event(Kind.WRITABLE, null, 0);
+
+        static final Event UNWRITABLE = new Event(Kind.UNWRITABLE, null, 0);
 
         final Kind kind;
 

@@ -123,6 +123,16 @@ final class ContainedListener implements PollerListener {
     }
 
     @Override
+    public void writabilityChanged(ConnectionInfo connection, boolean writable) {
+        try {
+            this.delegate.writabilityChanged(connection, writable);
+        }
+        catch (RuntimeException ex) {
+            failed(ex);
+        }
+    }
+
+    @Override
     public void peerClosed(ConnectionInfo connection) {
         try {
             this.delegate.peerClosed(connection);

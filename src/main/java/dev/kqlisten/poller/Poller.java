@@ -3,12 +3,14 @@ package dev.kqlisten.poller;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +23,7 @@ import dev.kqlisten.connection.ConnectionInfo;
 import dev.kqlisten.connection.ConnectionRegistry;
 import dev.kqlisten.connection.ConnectionSnapshot;
 import dev.kqlisten.connection.ConnectionState;
+import dev.kqlisten.connection.ConnectionWriter;
 import dev.kqlisten.connection.RejectReason;
 import dev.kqlisten.framing.FrameError;
 import dev.kqlisten.nativeio.AcceptedPeer;
@@ -57,6 +60,9 @@ public final class Poller implements Runnable {
 
     private static final long LOOP_FAILURE_BACKOFF_MILLIS = 100;
 
+    /** Size of the native staging buffer of writes: the most one write(2) is given. */
+    static final int STAGING_BYTES = 64 * 1024;
+
     private final PollerConfig config;
 
     private final NativeTransport transport;
@@ -80,6 +86,12 @@ public final class Poller implements Runnable {
     private final ConnectionRegistry connections = new ConnectionRegistry(1024);
 
     private final PollerStats stats = new PollerStats();
+
+    /**
+     * The writers of the open connections, for {@link #writer(long)} on any thread; the loop
+     * adds and removes them as connections open and close.
+     */
+    private final ConcurrentHashMap<Long, Outbound> writers = new ConcurrentHashMap<>();
 
     /** Commands from other threads, run at the top of each iteration. */
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
@@ -114,6 +126,20 @@ public final class Poller implements Runnable {
     private final Consumer<AcceptedPeer> onAccepted = this::opened;
 
     private boolean draining;
+
+    // -- The write side; loop thread only.
+
+    /** Connections written to, or asked to close, since the last flush; flushed at the end of each iteration. */
+    private final ArrayList<Outbound> dirty = new ArrayList<>();
+
+    /** The native buffer queued bytes are staged in for write(2). */
+    private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES);
+
+    /** The descriptor {@link #sink} writes to. */
+    private int sinkFd;
+
+    /** {@link #writeStaged} as the queues' sink, made once. */
+    private final WriteQueue.Sink sink = this::writeStaged;
 
     private long drainDeadlineNanos;
 
@@ -267,6 +293,7 @@ public final class Poller implements Runnable {
                 dispatch(n);
                 // Commands queued by callbacks on this thread (a resume) did not wake the loop.
                 runCommands();
+                flushDirty();
                 runTimers(this.clock.getAsLong());
             }
         }
@@ -330,17 +357,50 @@ public final class Poller implements Runnable {
             long id = this.ready.id(i);
             if (id == LISTENER_ID) {
                 this.acceptor.acceptAll(this.iterationNanos, this.onAccepted);
+                continue;
             }
-            else {
-                Connection connection = this.connections.get(id);
-                // null: closed earlier in this batch; its late events are dropped. A kqueue write
-                // entry (WRITABLE alone, its data the send buffer's room) is no read: nothing asks
-                // for write interest yet.
-                if (connection != null && (this.ready.flags(i) & READ_SIDE) != 0) {
+            Connection connection = this.connections.get(id);
+            if (connection == null) {
+                // Closed earlier in this batch; its late events are dropped.
+                continue;
+            }
+            int flags = this.ready.flags(i);
+            // A kqueue write entry (WRITABLE alone, its data the send buffer's room) is no read.
+            if ((flags & READ_SIDE) != 0) {
+                if (connection.inputClosed()) {
+                    inputEventAfterInput(connection, i);
+                }
+                else {
                     this.reads.ready(connection, this.ready.isError(i), this.ready.error(i), this.ready.available(i),
                             this.ready.isEof(i), this.iterationNanos);
                 }
             }
+            if ((flags & ReadyEvents.WRITABLE) != 0 && connection.state() != ConnectionState.CLOSED) {
+                Outbound outbound = outbound(connection);
+                if (outbound.writeInterest) {
+                    outbound.writableSeen = true;
+                    markDirty(outbound);
+                }
+            }
+        }
+    }
+
+    /**
+     * A read-side event on a connection whose input is over (read filter off): only an error or
+     * a hang-up gets here (epoll reports EPOLLERR and EPOLLHUP whatever the mask; kqueue a failed
+     * change). Either ends the connection; there is nothing left to read.
+     */
+    private void inputEventAfterInput(Connection connection, int i) {
+        int error = this.ready.error(i);
+        if (error == 0 && this.ready.isError(i)) {
+            error = this.sockets.pendingError(connection.fd());
+        }
+        if (error != 0) {
+            closeWithError(connection, error);
+        }
+        else if (this.ready.isEof(i)) {
+            CloseReason pending = outbound(connection).closeAfterFlush;
+            close(connection, (pending != null) ? pending : CloseReason.PEER_CLOSED, null);
         }
     }
 
@@ -395,23 +455,64 @@ public final class Poller implements Runnable {
             this.acceptor.descriptorClosed();
             return;
         }
-        ConnectionInfo info = new ConnectionInfo(id, name(), remote, local, Instant.now());
+        Outbound outbound = new Outbound(this, id, this.config.writes());
+        ConnectionInfo info = new ConnectionInfo(id, name(), remote, local, Instant.now(), outbound);
         Connection connection = new Connection(info, fd, this.iterationNanos, this.config.framing().newDecoder());
+        outbound.connection = connection;
         this.connections.put(connection);
+        this.writers.put(id, outbound);
         this.acceptor.connectionOpened(remote);
         this.stats.accepted++;
         this.stats.activeConnections = this.connections.size();
         this.listener.opened(info);
     }
 
+    /**
+     * The peer's end of stream. Without half-close the connection closes now if nothing is
+     * queued for it, or once its queue is written (replies made in the peer-closed event go out);
+     * with half-close it stays open for writing until the application closes it. Either way
+     * nothing more is read.
+     */
     private void peerClosed(Connection connection) {
-        if (connection.state() != ConnectionState.OPEN) {
+        if (connection.state() != ConnectionState.OPEN || connection.inputClosed()) {
             return;
         }
         connection.markPeerClosed();
         this.reads.endOfStream(connection);
         this.listener.peerClosed(connection.info());
-        close(connection, CloseReason.PEER_CLOSED, null);
+        Outbound outbound = outbound(connection);
+        if (this.config.writes().halfClose() && !outbound.outputShut && !outbound.shutdownAfterFlush) {
+            closeInput(connection);
+        }
+        else {
+            closeAfterFlush(connection, CloseReason.PEER_CLOSED);
+        }
+    }
+
+    /**
+     * Closes once the queue is written: at once when nothing is pending (the common case, with
+     * no write at all), else after the flush at the end of this iteration or later.
+     */
+    private void closeAfterFlush(Connection connection, CloseReason reason) {
+        Outbound outbound = outbound(connection);
+        if (outbound.closeAfterFlush == null) {
+            outbound.closeAfterFlush = reason;
+        }
+        if (outbound.closeNow == null && outbound.queue.pendingBytes() == 0 && !outbound.writeInterest) {
+            close(connection, outbound.closeAfterFlush, null);
+        }
+        else {
+            closeInput(connection);
+            markDirty(outbound);
+        }
+    }
+
+    /** Stops reading a connection for good: its read filter goes off and stays off. */
+    private void closeInput(Connection connection) {
+        connection.closeInput();
+        if (!connection.readsSuspended()) {
+            setReadable(connection, false);
+        }
     }
 
     private void closeWithError(Connection connection, int rawErrno) {
@@ -424,7 +525,13 @@ public final class Poller implements Runnable {
         if (!connection.markClosed()) {
             return;
         }
+        Outbound outbound = outbound(connection);
+        outbound.refuse();
+        outbound.queue.discard();
+        this.stats.writeQueueBytes -= outbound.countedQueueBytes;
+        outbound.countedQueueBytes = 0;
         this.connections.remove(connection.id());
+        this.writers.remove(connection.id());
         this.multiplexer.forget(connection.fd());
         this.sockets.close(connection.fd());
         this.acceptor.connectionClosed(connection.info().remoteAddress(), this.iterationNanos);
@@ -432,6 +539,138 @@ public final class Poller implements Runnable {
         this.stats.activeConnections = this.connections.size();
         this.reads.endOfStream(connection);
         this.listener.closed(connection.info(), reason, error);
+    }
+
+    static Outbound outbound(Connection connection) {
+        return (Outbound) connection.info().writer();
+    }
+
+    /** Whether the caller is this poller's loop thread. */
+    boolean inLoop() {
+        return Thread.currentThread() == this.loopThread;
+    }
+
+    /** Puts a connection on the list flushed at the end of this iteration. Loop thread. */
+    void markDirty(Outbound outbound) {
+        if (!outbound.dirty) {
+            outbound.dirty = true;
+            this.dirty.add(outbound);
+        }
+    }
+
+    /**
+     * Writes what was queued in this iteration and applies close requests. The list may grow
+     * while it is walked (a writability listener writes again); it is walked by index.
+     */
+    private void flushDirty() {
+        ArrayList<Outbound> list = this.dirty;
+        for (int i = 0; i < list.size(); i++) {
+            Outbound outbound = list.get(i);
+            outbound.dirty = false;
+            if (outbound.connection.state() != ConnectionState.CLOSED) {
+                service(outbound);
+            }
+        }
+        list.clear();
+    }
+
+    private void service(Outbound outbound) {
+        Connection connection = outbound.connection;
+        outbound.drain();
+        if (outbound.closeNow != null) {
+            close(connection, outbound.closeNow, null);
+            return;
+        }
+        if (outbound.closeAfterFlush != null) {
+            closeInput(connection);
+        }
+        WriteQueue queue = outbound.queue;
+        if (outbound.writeInterest && !outbound.writableSeen) {
+            // Blocked: the socket's writable event flushes it; report what writers changed.
+            queue.reportWritability();
+            countQueued(outbound);
+            return;
+        }
+        outbound.writableSeen = false;
+        long before = queue.queuedBytes();
+        this.sinkFd = connection.fd();
+        int result = queue.flush(this.staging, this.sink);
+        long written = before - queue.queuedBytes();
+        if (written > 0) {
+            connection.recordWrite(written);
+            this.stats.bytesWritten += written;
+        }
+        if (connection.state() == ConnectionState.CLOSED) {
+            // A writability listener closed it.
+            return;
+        }
+        countQueued(outbound);
+        if (result < 0) {
+            closeWithError(connection, -result);
+        }
+        else if (result == WriteQueue.BLOCKED) {
+            setWriteInterest(outbound, true);
+        }
+        else {
+            setWriteInterest(outbound, false);
+            flushed(outbound);
+        }
+    }
+
+    /** Everything queued is written: do what was waiting for that. */
+    private void flushed(Outbound outbound) {
+        Connection connection = outbound.connection;
+        if (connection.state() == ConnectionState.CLOSED) {
+            return;
+        }
+        if (outbound.shutdownAfterFlush && !outbound.outputShut) {
+            outbound.shutdownAfterFlush = false;
+            outbound.outputShut = true;
+            int result = this.sockets.shutdownOutput(connection.fd());
+            if (result < 0) {
+                closeWithError(connection, -result);
+                return;
+            }
+            if (connection.state() == ConnectionState.PEER_CLOSED) {
+                // Both directions are done.
+                close(connection, CloseReason.PEER_CLOSED, null);
+                return;
+            }
+        }
+        if (outbound.closeAfterFlush != null) {
+            close(connection, outbound.closeAfterFlush, null);
+        }
+    }
+
+    private int writeStaged(ByteBuffer buffer, int length) {
+        this.stats.writes++;
+        return this.sockets.write(this.sinkFd, buffer, 0, length);
+    }
+
+    private void setWriteInterest(Outbound outbound, boolean on) {
+        if (outbound.writeInterest == on) {
+            return;
+        }
+        try {
+            this.multiplexer.setWritable(outbound.connection.fd(), outbound.connection.id(), on);
+            outbound.writeInterest = on;
+        }
+        catch (NativeIoException ex) {
+            closeWithError(outbound.connection, ex.errno());
+        }
+    }
+
+    /** Keeps the queued-bytes gauge equal to the sum of the connections' queues. */
+    private void countQueued(Outbound outbound) {
+        long now = outbound.queue.queuedBytes();
+        this.stats.writeQueueBytes += now - outbound.countedQueueBytes;
+        outbound.countedQueueBytes = now;
+    }
+
+    /** A connection's queue crossed a water mark; called from {@link WriteQueue} on the loop. */
+    void writabilityChanged(Outbound outbound, boolean writable) {
+        this.stats.writabilityChanges++;
+        this.listener.writabilityChanged(outbound.connection.info(), writable);
     }
 
     /** This poller's {@link ReadFlowControl}, handed to its listener when it opens; nobody else's to use. */
@@ -466,7 +705,7 @@ public final class Poller implements Runnable {
     void resumeReads(long id) {
         execute(() -> {
             Connection connection = this.connections.get(id);
-            if (connection != null && connection.readsSuspended()) {
+            if (connection != null && connection.readsSuspended() && !connection.inputClosed()) {
                 setReadable(connection, true);
             }
         });
@@ -504,6 +743,14 @@ public final class Poller implements Runnable {
             result.complete(List.of());
         }
         return result;
+    }
+
+    /**
+     * The writer of open connection {@code id}, or {@code null} if no open connection of this
+     * poller has it. Any thread.
+     */
+    public ConnectionWriter writer(long id) {
+        return this.writers.get(id);
     }
 
     /**

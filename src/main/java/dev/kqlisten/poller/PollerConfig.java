@@ -15,9 +15,16 @@ import dev.kqlisten.nativeio.ListenSpec;
  * @param descriptors the descriptors this poller's connections may hold, shared with the other
  * pollers of the application
  * @param framing how connections' bytes are split into frames ({@link Framing#RAW}: not at all)
+ * @param writes water marks, queue bound and half-close of connections' output
  */
 public record PollerConfig(String listenerName, ListenSpec listen, int readBufferSize, PollerLimits limits,
-        DescriptorBudget descriptors, Framing framing) {
+        DescriptorBudget descriptors, Framing framing, WriteSettings writes) {
+
+    /** A configuration with the default {@link WriteSettings}. */
+    public PollerConfig(String listenerName, ListenSpec listen, int readBufferSize, PollerLimits limits,
+            DescriptorBudget descriptors, Framing framing) {
+        this(listenerName, listen, readBufferSize, limits, descriptors, framing, WriteSettings.DEFAULTS);
+    }
 
     /** A configuration without framing. */
     public PollerConfig(String listenerName, ListenSpec listen, int readBufferSize, PollerLimits limits,
@@ -41,6 +48,7 @@ public record PollerConfig(String listenerName, ListenSpec listen, int readBuffe
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(descriptors, "descriptors");
         Objects.requireNonNull(framing, "framing");
+        Objects.requireNonNull(writes, "writes");
         if (readBufferSize < 1) {
             throw new IllegalArgumentException("readBufferSize must be at least 1, was " + readBufferSize);
         }

@@ -113,6 +113,13 @@ public interface PollerListener {
     default void partialFrame(ConnectionInfo connection, byte[] partial, long offset) {
     }
 
+    /**
+     * The connection's write queue crossed a water mark: {@code false} above the high one (slow
+     * down), {@code true} at the low one again. Alternates, starting with {@code false}.
+     */
+    default void writabilityChanged(ConnectionInfo connection, boolean writable) {
+    }
+
     /** The peer shut down its sending side; every byte it sent before has been delivered. */
     void peerClosed(ConnectionInfo connection);
 

@@ -51,6 +51,38 @@ public final class PollerStats {
 
     volatile long rejected;
 
+    /** Bytes handed to the kernel by write(2). */
+    volatile long bytesWritten;
+
+    /** write(2) calls, including those that found the send buffer full. */
+    volatile long writes;
+
+    /** Bytes queued for writing on this poller's connections and not yet written. */
+    volatile long writeQueueBytes;
+
+    /** Connections turning unwritable or writable again (water mark crossings reported). */
+    volatile long writabilityChanges;
+
+    /** write(2) calls made. */
+    public long writes() {
+        return this.writes;
+    }
+
+    /** Bytes written to connections. */
+    public long bytesWritten() {
+        return this.bytesWritten;
+    }
+
+    /** Bytes queued for writing and not yet written, over all connections. */
+    public long writeQueueBytes() {
+        return this.writeQueueBytes;
+    }
+
+    /** Writability changes reported: a connection crossing its high or low water mark. */
+    public long writabilityChanges() {
+        return this.writabilityChanges;
+    }
+
     /** Whole frames decoded, whether or not a listener received them. */
     volatile long frames;
 

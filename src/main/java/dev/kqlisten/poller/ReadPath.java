@@ -100,7 +100,7 @@ final class ReadPath {
             want = (int) available;
         }
         int n = readOnce(connection, want, nowNanos);
-        if (n > 0 && eof && (available >= 0 ? n >= available : n < want)) {
+        if (n > 0 && eof && !connection.inputClosed() && (available >= 0 ? n >= available : n < want)) {
             this.ends.peerClosed(connection);
         }
     }
@@ -114,7 +114,7 @@ final class ReadPath {
     private void drain(Connection connection, long nowNanos) {
         int n;
         // A framing error met on the way closes the connection: stop reading its descriptor then.
-        while (connection.state() != ConnectionState.CLOSED
+        while (connection.state() != ConnectionState.CLOSED && !connection.inputClosed()
                 && (n = this.sockets.read(connection.fd(), this.bufferSize)) > 0) {
             deliver(connection, n, nowNanos);
         }
@@ -144,17 +144,19 @@ final class ReadPath {
         if (borrowed || copied) {
             this.stats.dataEvents++;
         }
+        // A callback may close the connection (its writer's close or abort): then nothing more of
+        // this read is delivered.
         if (borrowed) {
             this.borrowedView.clear().limit(n);
             this.listener.readBorrowed(connection.info(), this.borrowedView);
         }
-        if (copied) {
+        if (copied && !connection.inputClosed()) {
             byte[] data = new byte[n];
             this.sockets.readBuffer().get(0, data);
             this.listener.read(connection.info(), data);
         }
         FrameDecoder decoder = connection.decoder();
-        if (decoder != null) {
+        if (decoder != null && !connection.inputClosed()) {
             Frames frames = this.frames;
             frames.connection = connection;
             // Asked once per read, like the data receivers above, not once per message.
@@ -189,6 +191,9 @@ final class ReadPath {
 
         @Override
         public void frame(ByteBuffer frame, long offset) {
+            if (this.connection.inputClosed()) {
+                return;
+            }
             PollerListener listener = ReadPath.this.listener;
             ReadPath.this.stats.frames++;
             int position = frame.position();
@@ -197,7 +202,7 @@ final class ReadPath {
                 listener.frameBorrowed(this.connection.info(), frame);
                 frame.limit(limit).position(position);
             }
-            if (this.copied) {
+            if (this.copied && !this.connection.inputClosed()) {
                 byte[] bytes = new byte[limit - position];
                 frame.get(position, bytes);
                 listener.frame(this.connection.info(), bytes);

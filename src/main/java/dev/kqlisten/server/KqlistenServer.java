@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import com.sun.management.UnixOperatingSystemMXBean;
 
 import dev.kqlisten.connection.CloseReason;
+import dev.kqlisten.connection.ConnectionWriter;
 import dev.kqlisten.connection.ConnectionSnapshot;
 import dev.kqlisten.dispatch.DispatchBudget;
 import dev.kqlisten.dispatch.ExecutorDispatch;
@@ -170,7 +171,7 @@ public class KqlistenServer {
 
     private Poller open(int index, ServerConfig.Listener listener, DescriptorBudget budget) {
         PollerConfig pollerConfig = new PollerConfig(listener.name(), listener.listen(), listener.readBufferSize(),
-                listener.limits(), budget, listener.framing());
+                listener.limits(), budget, listener.framing(), listener.writes());
         ExecutorDispatch executorDispatch = this.dispatch;
         PollerListener target = (executorDispatch != null)
                 ? executorDispatch.dispatcher(this.listener, listener.readBufferSize()) : this.listener;
@@ -320,6 +321,22 @@ public class KqlistenServer {
             .findFirst()
             .map((r) -> r.poller().connections())
             .orElseGet(() -> CompletableFuture.completedFuture(List.of()));
+    }
+
+    /**
+     * The writer of open connection {@code id}, whichever listener accepted it: writes to it and
+     * closes it from any thread. {@link ConnectionWriter#CLOSED} (every write answers
+     * {@code CLOSED}) when no running listener has such a connection open. The events of a
+     * connection carry the same writer ({@code event.getWriter()}, {@code event.reply(...)}).
+     */
+    public ConnectionWriter writer(long id) {
+        for (Running running : this.running) {
+            ConnectionWriter writer = running.poller().writer(id);
+            if (writer != null) {
+                return writer;
+            }
+        }
+        return ConnectionWriter.CLOSED;
     }
 
     /**

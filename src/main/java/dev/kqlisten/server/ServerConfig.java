@@ -8,6 +8,7 @@ import dev.kqlisten.framing.Framing;
 import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.TransportOptions;
 import dev.kqlisten.poller.PollerLimits;
+import dev.kqlisten.poller.WriteSettings;
 
 /**
  * What a {@link KqlistenServer} runs, and how it stops.
@@ -54,9 +55,16 @@ public record ServerConfig(List<Listener> listeners, Duration shutdownTimeout, D
      * @param limits connection limits and the idle timeout
      * @param transport the transport its poller opens (a transport serves one poller)
      * @param framing how connections' bytes are split into frames
+     * @param writes water marks, queue bound and half-close of connections' output
      */
     public record Listener(String name, ListenSpec listen, int readBufferSize, PollerLimits limits,
-            TransportOptions transport, Framing framing) {
+            TransportOptions transport, Framing framing, WriteSettings writes) {
+
+        /** A listener with the default {@link WriteSettings}. */
+        public Listener(String name, ListenSpec listen, int readBufferSize, PollerLimits limits,
+                TransportOptions transport, Framing framing) {
+            this(name, listen, readBufferSize, limits, transport, framing, WriteSettings.DEFAULTS);
+        }
 
         /** A listener without framing. */
         public Listener(String name, ListenSpec listen, int readBufferSize, PollerLimits limits,
@@ -70,6 +78,7 @@ public record ServerConfig(List<Listener> listeners, Duration shutdownTimeout, D
             Objects.requireNonNull(limits, "limits");
             Objects.requireNonNull(transport, "transport");
             Objects.requireNonNull(framing, "framing");
+            Objects.requireNonNull(writes, "writes");
         }
 
     }

@@ -60,6 +60,8 @@ public class ApplicationEventBridge implements PollerListener {
 
     private static final ResolvableType PEER_CLOSED = ResolvableType.forClass(TcpPeerClosedEvent.class);
 
+    private static final ResolvableType WRITABILITY = ResolvableType.forClass(TcpWritabilityChangedEvent.class);
+
     private static final ResolvableType CLOSED = ResolvableType.forClass(TcpConnectionClosedEvent.class);
 
     private static final ResolvableType REJECTED = ResolvableType.forClass(TcpConnectionRejectedEvent.class);
@@ -165,6 +167,11 @@ public class ApplicationEventBridge implements PollerListener {
     @Override
     public void partialFrame(ConnectionInfo connection, byte[] partial, long offset) {
         publish(new TcpPartialMessageEvent(connection, partial, offset), PARTIAL_MESSAGE, Kind.PARTIAL_MESSAGE);
+    }
+
+    @Override
+    public void writabilityChanged(ConnectionInfo connection, boolean writable) {
+        publish(new TcpWritabilityChangedEvent(connection, writable), WRITABILITY, Kind.WRITABILITY);
     }
 
     @Override

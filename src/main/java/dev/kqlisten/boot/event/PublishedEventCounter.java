@@ -19,7 +19,7 @@ public final class PublishedEventCounter {
     /** What was published. {@link #DATA} counts reads, once per read, whatever data events it made. */
     public enum Kind {
 
-        OPENED, DATA, MESSAGE, FRAMING_ERROR, PARTIAL_MESSAGE, PEER_CLOSED, CLOSED, REJECTED
+        OPENED, DATA, MESSAGE, FRAMING_ERROR, PARTIAL_MESSAGE, WRITABILITY, PEER_CLOSED, CLOSED, REJECTED
 
     }
 

@@ -51,7 +51,21 @@ public enum KqlistenMeters {
     PARTIAL_FRAMES("kqlisten.partial.frame.connections", BaseUnits.CONNECTIONS,
             "Connections that ended inside a message (the partial message was published)"),
 
-    /** Tagged {@value #EVENT}: opened, data, message, framing-error, partial-message, peer-closed, closed, rejected. */
+    SENT("kqlisten.sent", BaseUnits.BYTES, "Bytes written to connections"),
+
+    WRITES("kqlisten.writes", null, "Write calls, including those that found the send buffer full"),
+
+    /** Gauge: bytes the application wrote that wait in connections' queues for the socket. */
+    WRITE_QUEUED("kqlisten.write.queued", BaseUnits.BYTES,
+            "Bytes queued for writing on the listener's connections and not yet written"),
+
+    WRITABILITY_CHANGES("kqlisten.writability.changes", null,
+            "Connections turning unwritable above the high water mark or writable again at the low one"),
+
+    /**
+     * Tagged {@value #EVENT}: opened, data, message, framing-error, partial-message, writability,
+     * peer-closed, closed, rejected.
+     */
     PUBLISHED_EVENTS("kqlisten.published.events", BaseUnits.EVENTS,
             "Connection events handed to the application's listeners, by event"),
 

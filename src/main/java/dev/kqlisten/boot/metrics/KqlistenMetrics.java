@@ -99,6 +99,7 @@ public class KqlistenMetrics implements MeterBinder, PollerObservers {
             case MESSAGE -> "message";
             case FRAMING_ERROR -> "framing-error";
             case PARTIAL_MESSAGE -> "partial-message";
+            case WRITABILITY -> "writability";
             case PEER_CLOSED -> "peer-closed";
             case CLOSED -> "closed";
             case REJECTED -> "rejected";
@@ -130,6 +131,10 @@ public class KqlistenMetrics implements MeterBinder, PollerObservers {
                     (s) -> s.frameErrors(error));
         }
         counter(registry, KqlistenMeters.PARTIAL_FRAMES, tags, listener, PollerStats::partialFrames);
+        counter(registry, KqlistenMeters.SENT, tags, listener, PollerStats::bytesWritten);
+        counter(registry, KqlistenMeters.WRITES, tags, listener, PollerStats::writes);
+        gauge(registry, KqlistenMeters.WRITE_QUEUED, tags, listener, (l) -> current(l, PollerStats::writeQueueBytes));
+        counter(registry, KqlistenMeters.WRITABILITY_CHANGES, tags, listener, PollerStats::writabilityChanges);
         for (Errno errno : ACCEPT_ERRNOS) {
             counter(registry, KqlistenMeters.ACCEPT_ERRORS, tags.and(KqlistenMeters.ERRNO, errno.name()), listener,
                     (s) -> s.acceptErrors(errno));

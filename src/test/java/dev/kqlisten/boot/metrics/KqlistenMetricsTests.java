@@ -39,6 +39,8 @@ class KqlistenMetricsTests {
 
     private static final int BYTES = 1000;
 
+    private static final int REPLY = 1500;
+
     @Test
     void metersExistAtZeroBeforeTheListenerStarts() {
         MeterRegistry registry = new SimpleMeterRegistry();
@@ -88,6 +90,11 @@ class KqlistenMetricsTests {
                 long operatorId = events.awaitBytes(BYTES);
                 assertThat(poller.close(operatorId, CloseReason.OPERATOR).get(30, TimeUnit.SECONDS)).isTrue();
                 events.take("closed:OPERATOR");
+                // The server writes REPLY bytes to a, which reads them all (kqlisten.sent).
+                a.getOutputStream().write(new byte[BYTES]);
+                long aId = events.awaitBytes(2 * BYTES);
+                assertThat(poller.writer(aId).write(new byte[REPLY]).isQueued()).isTrue();
+                assertThat(a.getInputStream().readNBytes(REPLY)).hasSize(REPLY);
                 for (Socket client : List.of(a, b)) {
                     client.getOutputStream().write(new byte[BYTES]);
                     client.shutdownOutput();
@@ -104,13 +111,18 @@ class KqlistenMetricsTests {
             assertThat(counter(registry, "kqlisten.closed.connections", Tags.of("reason", "OPERATOR"))).isEqualTo(1);
             assertThat(counter(registry, "kqlisten.closed.connections", Tags.of("reason", "ERROR"))).isZero();
             assertThat(gauge(registry, "kqlisten.active.connections")).isZero();
-            assertThat(counter(registry, "kqlisten.received", Tags.empty())).isEqualTo(3 * BYTES);
+            assertThat(counter(registry, "kqlisten.received", Tags.empty())).isEqualTo(4 * BYTES);
+            assertThat(counter(registry, "kqlisten.sent", Tags.empty())).isEqualTo(REPLY);
+            assertThat(registry.get("kqlisten.sent").functionCounter().getId().getBaseUnit()).isEqualTo("bytes");
+            assertThat(counter(registry, "kqlisten.writes", Tags.empty())).isGreaterThanOrEqualTo(1);
+            assertThat(gauge(registry, "kqlisten.write.queued")).isZero();
+            assertThat(counter(registry, "kqlisten.writability.changes", Tags.empty())).isZero();
             assertThat(registry.get("kqlisten.received").functionCounter().getId().getBaseUnit()).isEqualTo("bytes");
             assertThat(counter(registry, "kqlisten.reads", Tags.empty())).isEqualTo(events.reads);
             // Counted where the application's events are published (PublishedEventsIntegrationTests),
             // not inferred from the poller: this poller's listener publishes nothing.
             assertThat(registry.get("kqlisten.published.events").tag("listener", "it").functionCounters())
-                .hasSize(8)
+                .hasSize(9)
                 .allSatisfy((published) -> assertThat(published.count()).isZero());
             assertThat(counter(registry, "kqlisten.accept.errors", Tags.of("errno", "OTHER"))).isZero();
             assertThat(counter(registry, "kqlisten.accept.errors", Tags.of("errno", "EMFILE"))).isZero();
