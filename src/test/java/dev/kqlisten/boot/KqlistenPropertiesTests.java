@@ -130,6 +130,10 @@ class KqlistenPropertiesTests {
             kqlisten.listeners[0].max-frame-length | 17MB | kqlisten.listeners[0].max-frame-length | must be between 1B and 16MB
             kqlisten.listeners[0].length-field-bytes | 3 | kqlisten.listeners[0].length-field-bytes | must be 1, 2, 4 or 8
             kqlisten.listeners[0].frame-delimiter | 256        | kqlisten.listeners[0].frame-delimiter | must be a byte value between 0 and 255
+            kqlisten.listeners[0].write-queue-limit | 0B        | kqlisten.listeners[0].write-queue-limit | must be between 1B and 256MB
+            kqlisten.listeners[0].write-queue-limit | 257MB     | kqlisten.listeners[0].write-queue-limit | must be between 1B and 256MB
+            kqlisten.listeners[0].write-queue-limit | 32KB      | kqlisten.listeners[0].write-high-water-mark | must be between 0B and write-queue-limit (32768B)
+            kqlisten.listeners[0].write-low-water-mark | 65KB   | kqlisten.listeners[0].write-low-water-mark | must be between 0B and write-high-water-mark (65536B)
             kqlisten.dispatch.max-bytes-in-flight-per-connection | 0B | kqlisten.dispatch.max-bytes-in-flight-per-connection | must be at least 1B
             kqlisten.dispatch.max-bytes-in-flight   | 512KB      | kqlisten.dispatch.max-bytes-in-flight   | must be at least kqlisten.dispatch.max-bytes-in-flight-per-connection
             """)
