@@ -89,7 +89,9 @@ class RepliesIntegrationTests {
         }
         Answers answers = context.getBean(Answers.class);
         assertThat(answers.closed.poll(60, TimeUnit.SECONDS)).isEqualTo("PEER_CLOSED");
-        assertThat(answers.results).containsOnlyKeys(WriteResult.QUEUED);
+        // Queued, all of them; a worker may outpace the client and be told to slow down.
+        assertThat(answers.results.keySet()).allMatch(WriteResult::isQueued);
+        assertThat(answers.results.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(count);
     }
 
     @BackendTest
