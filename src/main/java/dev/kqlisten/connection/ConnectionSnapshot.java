@@ -8,6 +8,15 @@ import java.time.Duration;
  * @param info the connection's fixed facts
  * @param bytesRead bytes read from it so far
  * @param idle time since the last byte arrived (or since the accept, if none did)
+ * @param bytesWritten bytes written to it so far
+ * @param pendingWriteBytes bytes queued for it and not yet written
  */
-public record ConnectionSnapshot(ConnectionInfo info, long bytesRead, Duration idle) {
+public record ConnectionSnapshot(ConnectionInfo info, long bytesRead, Duration idle, long bytesWritten,
+        long pendingWriteBytes) {
+
+    /** A snapshot of a connection nothing was written to. */
+    public ConnectionSnapshot(ConnectionInfo info, long bytesRead, Duration idle) {
+        this(info, bytesRead, idle, 0, 0);
+    }
+
 }

@@ -736,7 +736,7 @@ public final class Poller implements Runnable {
             long now = this.clock.getAsLong();
             List<ConnectionSnapshot> snapshots = new ArrayList<>(this.connections.size());
             this.connections.forEach((c) -> snapshots.add(new ConnectionSnapshot(c.info(), c.bytesRead(),
-                    Duration.ofNanos(now - c.lastReadNanos()))));
+                    Duration.ofNanos(now - c.lastReadNanos()), c.bytesWritten(), c.info().writer().pendingWriteBytes())));
             result.complete(snapshots);
         });
         if (this.released.get()) {

@@ -22,9 +22,12 @@ import dev.kqlisten.connection.ConnectionSnapshot;
  * @param ageMillis time since it was accepted
  * @param bytesRead bytes read from it
  * @param idleMillis time since its last byte arrived (or since the accept)
+ * @param bytesWritten bytes written to it
+ * @param pendingWriteBytes bytes the application queued for it that are not written yet
  */
 public record ConnectionDescriptor(long id, String listener, String remoteAddress, Object remotePort, String openedAt,
-        long ageMillis, long bytesRead, long idleMillis) implements OperationResponseBody {
+        long ageMillis, long bytesRead, long idleMillis, long bytesWritten, long pendingWriteBytes)
+        implements OperationResponseBody {
 
     /** What replaces a peer's address and port that are not shown. */
     public static final String MASK = "******";
@@ -35,7 +38,7 @@ public record ConnectionDescriptor(long id, String listener, String remoteAddres
         Object port = showPeer ? info.remoteAddress().getPort() : MASK;
         return new ConnectionDescriptor(info.id(), info.listenerName(), address, port, info.openedAt().toString(),
                 Duration.between(info.openedAt(), Instant.now()).toMillis(), snapshot.bytesRead(),
-                snapshot.idle().toMillis());
+                snapshot.idle().toMillis(), snapshot.bytesWritten(), snapshot.pendingWriteBytes());
     }
 
 }

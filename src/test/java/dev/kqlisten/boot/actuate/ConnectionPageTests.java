@@ -49,8 +49,8 @@ class ConnectionPageTests {
         int pageBytes = json.writeValueAsBytes(ConnectionPage.of(this.snapshots, null, null, false)).length;
         int largestPageBytes = json
             .writeValueAsBytes(ConnectionPage.of(this.snapshots, 0, ConnectionPage.MAX_SIZE, false)).length;
-        assertThat(pageBytes).isLessThan(20_000);
-        assertThat(largestPageBytes).isLessThan(200_000);
+        assertThat(pageBytes).isLessThan(25_000);
+        assertThat(largestPageBytes).isLessThan(250_000);
     }
 
     @Test
@@ -94,6 +94,8 @@ class ConnectionPageTests {
         assertThat(masked.id()).isEqualTo(1);
         assertThat(masked.listener()).isEqualTo("a");
         assertThat(masked.bytesRead()).isEqualTo(7);
+        assertThat(masked.bytesWritten()).isEqualTo(11);
+        assertThat(masked.pendingWriteBytes()).isEqualTo(5);
         ConnectionDescriptor shown = ConnectionPage.of(this.snapshots, 0, 1, true).items().get(0);
         assertThat(shown.remoteAddress()).isEqualTo("2001:db8:0:0:0:0:0:1");
         assertThat(shown.remotePort()).isEqualTo(40_001);
@@ -113,7 +115,7 @@ class ConnectionPageTests {
             InetSocketAddress peer = new InetSocketAddress("2001:db8::1", (int) (40_000 + id % 20_000));
             ConnectionInfo info = new ConnectionInfo(id, listener, peer, new InetSocketAddress("::1", 1815),
                     Instant.now());
-            snapshots.add(new ConnectionSnapshot(info, 7, Duration.ofMillis(3)));
+            snapshots.add(new ConnectionSnapshot(info, 7, Duration.ofMillis(3), 11, 5));
         }
         Collections.shuffle(snapshots, new Random(firstId));
         return snapshots;
