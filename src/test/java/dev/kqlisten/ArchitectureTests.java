@@ -33,10 +33,32 @@ class ArchitectureTests {
     void pollerAndConnectionAreFreeOfSpring() {
         noClasses().that()
             .resideInAnyPackage("dev.kqlisten.poller..", "dev.kqlisten.dispatch..", "dev.kqlisten.connection..",
-                    "dev.kqlisten.nativeio..", "dev.kqlisten.framing..", "dev.kqlisten.server..")
+                    "dev.kqlisten.nativeio..", "dev.kqlisten.framing..", "dev.kqlisten.server..", "dev.kqlisten.net..",
+                    "dev.kqlisten.proxy..")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("org.springframework..")
+            .check(classes);
+    }
+
+    /**
+     * Address matching and the PROXY protocol parser are leaves the loop and the configuration
+     * both use: {@code net} knows no other package of ours, {@code proxy} only {@code net}, and
+     * neither touches JNA (checked above) or Spring.
+     */
+    @Test
+    void addressAndProxyPackagesAreLeaves() {
+        noClasses().that()
+            .resideInAPackage("dev.kqlisten.net..")
+            .should()
+            .dependOnClassesThat()
+            .resideOutsideOfPackages("dev.kqlisten.net..", "java..")
+            .check(classes);
+        noClasses().that()
+            .resideInAPackage("dev.kqlisten.proxy..")
+            .should()
+            .dependOnClassesThat()
+            .resideOutsideOfPackages("dev.kqlisten.proxy..", "dev.kqlisten.net..", "java..")
             .check(classes);
     }
 
