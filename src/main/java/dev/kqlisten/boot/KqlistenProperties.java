@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -25,6 +26,8 @@ import dev.kqlisten.nativeio.KQueueAbi;
 import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.NativeTransportUnavailableException;
 import dev.kqlisten.nativeio.TransportOptions;
+import dev.kqlisten.net.CidrList;
+import dev.kqlisten.poller.AccessSettings;
 import dev.kqlisten.poller.PollerLimits;
 import dev.kqlisten.poller.WriteSettings;
 
@@ -250,6 +253,7 @@ public class KqlistenProperties implements Validator {
             }
             listener.validateFraming(errors, path);
             listener.validateWrites(errors, path);
+            listener.validateAccess(errors, path);
         }
         validateDispatch(errors);
         if (this.backend == Backend.KQUEUE && host == HostOs.LINUX) {
@@ -546,6 +550,99 @@ public class KqlistenProperties implements Validator {
          * the connection with reason MALFORMED_FRAME.
          */
         private boolean linesFallback;
+
+        /**
+         * Client addresses allowed to connect, as CIDR blocks (10.0.0.0/8, 2001:db8::/32) or
+         * single addresses; a connection from elsewhere is closed at accept with a
+         * TcpConnectionRejectedEvent (SOURCE_NOT_ALLOWED). Empty: everyone. With the PROXY
+         * protocol, the list applies to the client address the proxy reports.
+         */
+        private List<String> allowedSources = new ArrayList<>();
+
+        /**
+         * Whether connections start with a PROXY protocol header (v1 or v2, as HAProxy's
+         * send-proxy and send-proxy-v2 write): off, optional (a connection without one is a direct
+         * client) or required. The client address in the header then replaces the proxy's in
+         * events, limits, logs and the endpoint.
+         */
+        private AccessSettings.ProxyProtocol proxyProtocol = AccessSettings.ProxyProtocol.OFF;
+
+        /**
+         * Peers whose PROXY header is believed, as CIDR blocks or addresses; required when
+         * proxy-protocol is on. A header from any other peer closes the connection
+         * (UNTRUSTED_PROXY).
+         */
+        private List<String> trustedProxies = new ArrayList<>();
+
+        /** How long a connection may take to send its PROXY header (PROXY_HEADER_TIMEOUT). */
+        private Duration proxyHeaderTimeout = Duration.ofSeconds(5);
+
+        public List<String> getAllowedSources() {
+            return this.allowedSources;
+        }
+
+        public void setAllowedSources(List<String> allowedSources) {
+            this.allowedSources = allowedSources;
+        }
+
+        public AccessSettings.ProxyProtocol getProxyProtocol() {
+            return this.proxyProtocol;
+        }
+
+        public void setProxyProtocol(AccessSettings.ProxyProtocol proxyProtocol) {
+            this.proxyProtocol = proxyProtocol;
+        }
+
+        public List<String> getTrustedProxies() {
+            return this.trustedProxies;
+        }
+
+        public void setTrustedProxies(List<String> trustedProxies) {
+            this.trustedProxies = trustedProxies;
+        }
+
+        public Duration getProxyHeaderTimeout() {
+            return this.proxyHeaderTimeout;
+        }
+
+        public void setProxyHeaderTimeout(Duration proxyHeaderTimeout) {
+            this.proxyHeaderTimeout = proxyHeaderTimeout;
+        }
+
+        AccessSettings toAccessSettings() {
+            return new AccessSettings(CidrList.parse(this.allowedSources), this.proxyProtocol,
+                    CidrList.parse(this.trustedProxies), this.proxyHeaderTimeout);
+        }
+
+        void validateAccess(Errors errors, String path) {
+            validateCidrs(errors, path + "allowed-sources", this.allowedSources);
+            validateCidrs(errors, path + "trusted-proxies", this.trustedProxies);
+            if (this.proxyProtocol == null) {
+                errors.rejectValue(path + "proxy-protocol", "required", "must be off, optional or required");
+            }
+            else if (this.proxyProtocol != AccessSettings.ProxyProtocol.OFF
+                    && (this.trustedProxies == null || this.trustedProxies.isEmpty())) {
+                errors.rejectValue(path + "trusted-proxies", "required",
+                        "must list the proxies (CIDR blocks or addresses) whose PROXY header is believed when "
+                                + "proxy-protocol is " + this.proxyProtocol.name().toLowerCase(Locale.ROOT));
+            }
+            if (this.proxyHeaderTimeout == null || this.proxyHeaderTimeout.isNegative()
+                    || this.proxyHeaderTimeout.isZero()) {
+                errors.rejectValue(path + "proxy-header-timeout", "range", "must be positive");
+            }
+        }
+
+        private static void validateCidrs(Errors errors, String property, List<String> entries) {
+            if (entries == null) {
+                return;
+            }
+            try {
+                CidrList.parse(entries);
+            }
+            catch (IllegalArgumentException ex) {
+                errors.rejectValue(property, "invalid", ex.getMessage());
+            }
+        }
 
         /**
          * Pending bytes above which a connection turns unwritable: its writes answer

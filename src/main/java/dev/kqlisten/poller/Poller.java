@@ -122,6 +122,9 @@ public final class Poller implements Runnable {
 
     private final ReadPath reads;
 
+    /** Connections waiting for their PROXY protocol header; {@code null} when the protocol is off. */
+    private final ProxyStage proxies;
+
     /** {@link #opened(int)} as the acceptor's callback, made once: a method reference per event allocates. */
     private final Consumer<AcceptedPeer> onAccepted = this::opened;
 
@@ -185,6 +188,29 @@ public final class Poller implements Runnable {
             }
 
         });
+        this.proxies = (config.access().proxyProtocol() == AccessSettings.ProxyProtocol.OFF) ? null
+                : new ProxyStage(config.access(), this.sockets, this.reads, config.readBufferSize(),
+                        new ProxyStage.Outcome() {
+
+                            @Override
+                            public void rejected(int fd, InetSocketAddress address, RejectReason reason) {
+                                reject(fd, true, address, reason);
+                            }
+
+                            @Override
+                            public void discarded(int fd) {
+                                Poller.this.multiplexer.forget(fd);
+                                Poller.this.sockets.close(fd);
+                                Poller.this.acceptor.descriptorClosed();
+                            }
+
+                            @Override
+                            public Connection admitted(int fd, long id, InetSocketAddress client,
+                                    InetSocketAddress proxy) {
+                                return admit(fd, id, client, proxy);
+                            }
+
+                        });
         this.idleTimeoutNanos = limits.idleTimeout().toNanos();
         if (this.idleTimeoutNanos > 0) {
             this.nextIdleScanNanos = this.iterationNanos + idleScanIntervalNanos();
@@ -311,6 +337,9 @@ public final class Poller implements Runnable {
     private long nextTimeoutNanos() {
         long deadline = earliest(earliest(this.nextIdleScanNanos, this.acceptor.deadline()),
                 this.draining ? this.drainDeadlineNanos : 0);
+        if (this.proxies != null) {
+            deadline = earliest(deadline, this.proxies.deadline());
+        }
         return (deadline == 0) ? -1 : Math.max(0, deadline - this.clock.getAsLong());
     }
 
@@ -320,6 +349,9 @@ public final class Poller implements Runnable {
 
     private void runTimers(long now) {
         this.acceptor.runTimer(now);
+        if (this.proxies != null) {
+            this.proxies.runTimer(now);
+        }
         if (this.nextIdleScanNanos != 0 && now - this.nextIdleScanNanos >= 0) {
             closeIdle(now);
             this.nextIdleScanNanos = now + idleScanIntervalNanos();
@@ -361,7 +393,10 @@ public final class Poller implements Runnable {
             }
             Connection connection = this.connections.get(id);
             if (connection == null) {
-                // Closed earlier in this batch; its late events are dropped.
+                // Waiting for its PROXY header; else closed earlier in this batch, its late events dropped.
+                if (this.proxies != null && (this.ready.flags(i) & READ_SIDE) != 0) {
+                    this.proxies.ready(id, this.iterationNanos);
+                }
                 continue;
             }
             int flags = this.ready.flags(i);
@@ -432,20 +467,20 @@ public final class Poller implements Runnable {
     private void opened(AcceptedPeer peer) {
         int fd = peer.fd();
         InetSocketAddress remote = peer.remoteAddress();
-        RejectReason rejection = this.acceptor.admit(remote, this.connections.size());
-        if (rejection != null) {
-            this.sockets.close(fd);
-            this.acceptor.descriptorClosed();
-            this.stats.countRejected(rejection);
-            this.listener.rejected(name(), remote, rejection);
+        AccessSettings access = this.config.access();
+        if (this.proxies == null) {
+            RejectReason rejection = admission(remote);
+            if (rejection != null) {
+                reject(fd, false, remote, rejection);
+                return;
+            }
+        }
+        else if (access.proxyProtocol() == AccessSettings.ProxyProtocol.REQUIRED && !access.trusts(remote)) {
+            reject(fd, false, remote, RejectReason.UNTRUSTED_PROXY);
             return;
         }
         long id = nextConnectionId.incrementAndGet();
-        InetSocketAddress local = this.localAddress;
         try {
-            if (this.wildcard) {
-                local = this.sockets.localAddress(fd);
-            }
             this.multiplexer.register(fd, id);
         }
         catch (NativeIoException ex) {
@@ -455,8 +490,61 @@ public final class Poller implements Runnable {
             this.acceptor.descriptorClosed();
             return;
         }
+        if (this.proxies != null) {
+            this.proxies.add(id, fd, remote, this.iterationNanos);
+        }
+        else {
+            open(fd, id, remote, null);
+        }
+    }
+
+    /** Why a connection from {@code client} may not open (allowed sources, then limits), or null. */
+    private RejectReason admission(InetSocketAddress client) {
+        if (!this.config.access().allows(client)) {
+            return RejectReason.SOURCE_NOT_ALLOWED;
+        }
+        return this.acceptor.admit(client, this.connections.size());
+    }
+
+    /** A connection whose PROXY header named {@code client}: admitted and opened, or rejected (null). */
+    private Connection admit(int fd, long id, InetSocketAddress client, InetSocketAddress proxy) {
+        RejectReason rejection = admission(client);
+        if (rejection != null) {
+            reject(fd, true, client, rejection);
+            return null;
+        }
+        return open(fd, id, client, proxy);
+    }
+
+    /** Closes an accepted descriptor that is not opened, and reports why. */
+    private void reject(int fd, boolean registered, InetSocketAddress address, RejectReason reason) {
+        if (registered) {
+            this.multiplexer.forget(fd);
+        }
+        this.sockets.close(fd);
+        this.acceptor.descriptorClosed();
+        this.stats.countRejected(reason);
+        this.listener.rejected(name(), address, reason);
+    }
+
+    /** Opens a registered connection: its writer, its facts, the table, the opened callback. */
+    private Connection open(int fd, long id, InetSocketAddress remote, InetSocketAddress proxy) {
+        InetSocketAddress local = this.localAddress;
+        if (this.wildcard) {
+            try {
+                local = this.sockets.localAddress(fd);
+            }
+            catch (NativeIoException ex) {
+                this.stats.countAcceptError(ex.kind());
+                logger.log(Level.WARNING, "Listener '" + name() + "': could not set up an accepted connection", ex);
+                this.multiplexer.forget(fd);
+                this.sockets.close(fd);
+                this.acceptor.descriptorClosed();
+                return null;
+            }
+        }
         Outbound outbound = new Outbound(this, id, this.config.writes());
-        ConnectionInfo info = new ConnectionInfo(id, name(), remote, local, Instant.now(), outbound);
+        ConnectionInfo info = new ConnectionInfo(id, name(), remote, local, Instant.now(), outbound, proxy);
         Connection connection = new Connection(info, fd, this.iterationNanos, this.config.framing().newDecoder());
         outbound.connection = connection;
         this.connections.put(connection);
@@ -465,6 +553,7 @@ public final class Poller implements Runnable {
         this.stats.accepted++;
         this.stats.activeConnections = this.connections.size();
         this.listener.opened(info);
+        return connection;
     }
 
     /**
@@ -820,6 +909,9 @@ public final class Poller implements Runnable {
             return;
         }
         try {
+            if (this.proxies != null) {
+                this.proxies.closeAll();
+            }
             for (Connection connection : this.connections.toArray()) {
                 close(connection, CloseReason.SHUTDOWN, null);
             }

@@ -16,9 +16,16 @@ import dev.kqlisten.nativeio.ListenSpec;
  * pollers of the application
  * @param framing how connections' bytes are split into frames ({@link Framing#RAW}: not at all)
  * @param writes water marks, queue bound and half-close of connections' output
+ * @param access allowed sources and the PROXY protocol
  */
 public record PollerConfig(String listenerName, ListenSpec listen, int readBufferSize, PollerLimits limits,
-        DescriptorBudget descriptors, Framing framing, WriteSettings writes) {
+        DescriptorBudget descriptors, Framing framing, WriteSettings writes, AccessSettings access) {
+
+    /** A configuration open to everyone, without the PROXY protocol. */
+    public PollerConfig(String listenerName, ListenSpec listen, int readBufferSize, PollerLimits limits,
+            DescriptorBudget descriptors, Framing framing, WriteSettings writes) {
+        this(listenerName, listen, readBufferSize, limits, descriptors, framing, writes, AccessSettings.OPEN);
+    }
 
     /** A configuration with the default {@link WriteSettings}. */
     public PollerConfig(String listenerName, ListenSpec listen, int readBufferSize, PollerLimits limits,
@@ -49,6 +56,7 @@ public record PollerConfig(String listenerName, ListenSpec listen, int readBuffe
         Objects.requireNonNull(descriptors, "descriptors");
         Objects.requireNonNull(framing, "framing");
         Objects.requireNonNull(writes, "writes");
+        Objects.requireNonNull(access, "access");
         if (readBufferSize < 1) {
             throw new IllegalArgumentException("readBufferSize must be at least 1, was " + readBufferSize);
         }

@@ -135,7 +135,7 @@ final class ReadPath {
         return n;
     }
 
-    private void deliver(Connection connection, int n, long nowNanos) {
+    void deliver(Connection connection, int n, long nowNanos) {
         connection.recordRead(n, nowNanos);
         this.stats.reads++;
         this.stats.bytesRead += n;

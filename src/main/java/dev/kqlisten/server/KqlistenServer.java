@@ -171,7 +171,7 @@ public class KqlistenServer {
 
     private Poller open(int index, ServerConfig.Listener listener, DescriptorBudget budget) {
         PollerConfig pollerConfig = new PollerConfig(listener.name(), listener.listen(), listener.readBufferSize(),
-                listener.limits(), budget, listener.framing(), listener.writes());
+                listener.limits(), budget, listener.framing(), listener.writes(), listener.access());
         ExecutorDispatch executorDispatch = this.dispatch;
         PollerListener target = (executorDispatch != null)
                 ? executorDispatch.dispatcher(this.listener, listener.readBufferSize()) : this.listener;

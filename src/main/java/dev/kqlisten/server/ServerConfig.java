@@ -7,6 +7,7 @@ import java.util.Objects;
 import dev.kqlisten.framing.Framing;
 import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.TransportOptions;
+import dev.kqlisten.poller.AccessSettings;
 import dev.kqlisten.poller.PollerLimits;
 import dev.kqlisten.poller.WriteSettings;
 
@@ -56,9 +57,16 @@ public record ServerConfig(List<Listener> listeners, Duration shutdownTimeout, D
      * @param transport the transport its poller opens (a transport serves one poller)
      * @param framing how connections' bytes are split into frames
      * @param writes water marks, queue bound and half-close of connections' output
+     * @param access allowed sources and the PROXY protocol
      */
     public record Listener(String name, ListenSpec listen, int readBufferSize, PollerLimits limits,
-            TransportOptions transport, Framing framing, WriteSettings writes) {
+            TransportOptions transport, Framing framing, WriteSettings writes, AccessSettings access) {
+
+        /** A listener open to everyone, without the PROXY protocol. */
+        public Listener(String name, ListenSpec listen, int readBufferSize, PollerLimits limits,
+                TransportOptions transport, Framing framing, WriteSettings writes) {
+            this(name, listen, readBufferSize, limits, transport, framing, writes, AccessSettings.OPEN);
+        }
 
         /** A listener with the default {@link WriteSettings}. */
         public Listener(String name, ListenSpec listen, int readBufferSize, PollerLimits limits,
@@ -79,6 +87,7 @@ public record ServerConfig(List<Listener> listeners, Duration shutdownTimeout, D
             Objects.requireNonNull(transport, "transport");
             Objects.requireNonNull(framing, "framing");
             Objects.requireNonNull(writes, "writes");
+            Objects.requireNonNull(access, "access");
         }
 
     }

@@ -23,6 +23,7 @@ import org.springframework.validation.FieldError;
 
 import dev.kqlisten.KqlistenApplication;
 import dev.kqlisten.framing.Framing;
+import dev.kqlisten.poller.AccessSettings;
 import dev.kqlisten.nativeio.Backend;
 import dev.kqlisten.nativeio.HostOs;
 import dev.kqlisten.nativeio.KQueueAbi;
@@ -140,6 +141,32 @@ class KqlistenPropertiesTests {
     void badValueFailsNamingTheProperty(String property, String value, String reportedProperty, String message) {
         String name = property.endsWith(".name") ? "kqlisten.listeners[0].port=0" : "kqlisten.listeners[0].name=x";
         assertValidationError(reportedProperty, message, property + "=" + value, name);
+    }
+
+    @Test
+    void thePROXYProtocolNeedsTrustedProxiesAndCidrsMustParse() {
+        assertValidationError("kqlisten.listeners[0].trusted-proxies",
+                "must list the proxies (CIDR blocks or addresses) whose PROXY header is believed when "
+                        + "proxy-protocol is required",
+                "kqlisten.listeners[0].proxy-protocol=required", "kqlisten.listeners[0].name=x");
+        assertValidationError("kqlisten.listeners[0].allowed-sources",
+                "Entry [1]: '10.0.0.0/40' is not a CIDR block: the prefix length must be a decimal number from 0 to 32",
+                "kqlisten.listeners[0].allowed-sources=192.168.0.0/16,10.0.0.0/40", "kqlisten.listeners[0].name=x");
+        assertValidationError("kqlisten.listeners[0].proxy-header-timeout", "must be positive",
+                "kqlisten.listeners[0].proxy-protocol=optional", "kqlisten.listeners[0].trusted-proxies=10.0.0.1",
+                "kqlisten.listeners[0].proxy-header-timeout=0s", "kqlisten.listeners[0].name=x");
+        this.runner
+            .withPropertyValues("kqlisten.listeners[0].name=x", "kqlisten.listeners[0].proxy-protocol=optional",
+                    "kqlisten.listeners[0].trusted-proxies=10.0.0.0/8,::1",
+                    "kqlisten.listeners[0].allowed-sources=192.0.2.0/24")
+            .run((context) -> {
+                AccessSettings access = context.getBean(KqlistenProperties.class).getListeners().get(0)
+                    .toAccessSettings();
+                assertThat(access.proxyProtocol()).isEqualTo(AccessSettings.ProxyProtocol.OPTIONAL);
+                assertThat(access.trustedProxies().blocks()).hasSize(2);
+                assertThat(access.allowedSources().blocks()).hasSize(1);
+                assertThat(access.proxyHeaderTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+            });
     }
 
     @Test

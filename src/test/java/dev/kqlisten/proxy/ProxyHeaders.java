@@ -9,19 +9,19 @@ import java.nio.charset.StandardCharsets;
  * Builds PROXY protocol headers for tests from the spec's layout (section 2.2), and feeds
  * parsers in pieces, summarising the outcome in one comparable line.
  */
-final class ProxyHeaders {
+public final class ProxyHeaders {
 
     static final byte[] SIGNATURE = { 0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A };
 
     private ProxyHeaders() {
     }
 
-    static byte[] ascii(String text) {
+    public static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** A v2 header: fixed part with {@code verCmd}, {@code fam} and the block's length, then the block. */
-    static byte[] v2(int verCmd, int fam, byte[] block) {
+    public static byte[] v2(int verCmd, int fam, byte[] block) {
         return v2(verCmd, fam, block.length, block);
     }
 
@@ -38,7 +38,7 @@ final class ProxyHeaders {
     }
 
     /** A v2 PROXY address block (TCP over IPv4 or IPv6 by the address sizes) followed by {@code tlvs}. */
-    static byte[] block(InetSocketAddress source, InetSocketAddress destination, byte[]... tlvs) {
+    public static byte[] block(InetSocketAddress source, InetSocketAddress destination, byte[]... tlvs) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(source.getAddress().getAddress());
         out.writeBytes(destination.getAddress().getAddress());
@@ -52,7 +52,7 @@ final class ProxyHeaders {
         return out.toByteArray();
     }
 
-    static byte[] tlv(int type, int valueLength) {
+    public static byte[] tlv(int type, int valueLength) {
         byte[] tlv = new byte[3 + valueLength];
         tlv[0] = (byte) type;
         tlv[1] = (byte) (valueLength >>> 8);
@@ -63,7 +63,7 @@ final class ProxyHeaders {
         return tlv;
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] part : parts) {
             out.writeBytes(part);
