@@ -9,8 +9,8 @@ import dev.kqlisten.boot.event.TcpConnectionOpenedEvent;
 import dev.kqlisten.boot.event.TcpPeerClosedEvent;
 
 /**
- * What the benchmark's data and message listeners share: the per-byte checksum (data listeners),
- * the message count (message listeners), the counts the stats publisher reports, and a listener on every opened, peer-closed and closed event (counted), so
+ * What the benchmark's data, message and echo listeners share: the per-byte checksum (data
+ * listeners), the message count (message listeners), the bytes written back (echo), the counts the stats publisher reports, and a listener on every opened, peer-closed and closed event (counted), so
  * that the churn load pays for a listener on each event of a connection's life.
  */
 public abstract class BenchCounter {
@@ -26,6 +26,8 @@ public abstract class BenchCounter {
     private volatile long messages;
 
     private volatile long lifecycleEvents;
+
+    private volatile long written;
 
     /** Reads every byte of {@code data} into the checksum. */
     protected final void consume(ByteBuffer data) {
@@ -45,6 +47,16 @@ public abstract class BenchCounter {
     protected final void countMessage(int length) {
         this.bytes += length;
         this.messages++;
+    }
+
+    /**
+     * Counts a read of {@code length} bytes that was written back: the work of the Netty and NIO
+     * echo servers, which count what they read and what they write.
+     */
+    protected final void countEcho(int length) {
+        this.bytes += length;
+        this.events++;
+        this.written += length;
     }
 
     /** Whether this listener counts messages (framed listeners) rather than data events. */
@@ -77,6 +89,10 @@ public abstract class BenchCounter {
 
     long messages() {
         return this.messages;
+    }
+
+    long written() {
+        return this.written;
     }
 
     long checksum() {
