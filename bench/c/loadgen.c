@@ -396,6 +396,39 @@ static void close_conns(int *fds, int n) {
 }
 
 /*
+ * Opens --conns non-blocking connections, with TCP_NODELAY if nodelay, and waits until the server
+ * has accepted them all; e gets the server's counts from before and expects every connection to
+ * be accepted and closed.
+ */
+static int *open_accepted(struct expect *e, int nodelay) {
+    *e = (struct expect){.base = snap(), .accepted = (uint64_t)opt.conns, .closed = (uint64_t)opt.conns};
+    int *fds = open_conns(opt.conns, 1);
+    int one = 1;
+    for (int i = 0; nodelay && i < opt.conns; i++) {
+        setsockopt(fds[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    if (await_stats(accepted_reached, e, SETTLE_TIMEOUT_S) < 0) {
+        fprintf(stderr, "loadgen: the server did not accept %d connections\n", opt.conns);
+    }
+    return fds;
+}
+
+/* An epoll set watching events on every connection, each tagged with its index. */
+static int conns_epoll(int *fds, int n, uint32_t events) {
+    int epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (epfd < 0) {
+        die("epoll_create1");
+    }
+    for (int i = 0; i < n; i++) {
+        struct epoll_event ev = {.events = events, .data.u32 = (uint32_t)i};
+        if (epoll_ctl(epfd, EPOLL_CTL_ADD, fds[i], &ev) != 0) {
+            die("epoll_ctl");
+        }
+    }
+    return epfd;
+}
+
+/*
  * Writes chunk-sized writes (or size-sized ones for "events") on every connection for secs,
  * one thread, epoll on EPOLLOUT; returns the bytes written. With offset (one per connection),
  * each connection's writes continue a stream that repeats buf every period bytes, from where its
@@ -403,16 +436,7 @@ static void close_conns(int *fds, int n) {
  */
 static uint64_t blast(int *fds, int n, const char *buf, size_t chunk, double secs, size_t *offset,
                       size_t period) {
-    int epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (epfd < 0) {
-        die("epoll_create1");
-    }
-    for (int i = 0; i < n; i++) {
-        struct epoll_event ev = {.events = EPOLLOUT, .data.u32 = (uint32_t)i};
-        if (epoll_ctl(epfd, EPOLL_CTL_ADD, fds[i], &ev) != 0) {
-            die("epoll_ctl");
-        }
-    }
+    int epfd = conns_epoll(fds, n, EPOLLOUT);
     uint64_t sent = 0;
     struct epoll_event events[256];
     double deadline = now() + secs;
@@ -477,19 +501,9 @@ static int finish_conns(int *fds, int n, double timeout) {
 static int run_stream(int size_per_write, const char *name) {
     static char buf[65536];
     memset(buf, 'x', sizeof buf);
-    struct snapshot base = snap();
-    int *fds = open_conns(opt.conns, 1);
-    if (size_per_write < (int)sizeof buf) {
-        /* Small writes must leave as separate segments, not wait for Nagle. */
-        int one = 1;
-        for (int i = 0; i < opt.conns; i++) {
-            setsockopt(fds[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        }
-    }
-    struct expect e = {.base = base, .accepted = (uint64_t)opt.conns, .closed = (uint64_t)opt.conns};
-    if (await_stats(accepted_reached, &e, SETTLE_TIMEOUT_S) < 0) {
-        fprintf(stderr, "loadgen: the server did not accept %d connections\n", opt.conns);
-    }
+    struct expect e;
+    /* Small writes must leave as separate segments, not wait for Nagle. */
+    int *fds = open_accepted(&e, size_per_write < (int)sizeof buf);
     struct snapshot start = snap();
     static struct tasks tasks0, tasks1;
     server_tasks(&tasks0);
@@ -762,12 +776,8 @@ static int check_lines(const struct expect *e, uint64_t lines, char *out, size_t
 
 static int run_lines(void) {
     const char *pattern = line_pattern();
-    struct snapshot base = snap();
-    int *fds = open_conns(opt.conns, 1);
-    struct expect e = {.base = base, .accepted = (uint64_t)opt.conns, .closed = (uint64_t)opt.conns};
-    if (await_stats(accepted_reached, &e, SETTLE_TIMEOUT_S) < 0) {
-        fprintf(stderr, "loadgen: the server did not accept %d connections\n", opt.conns);
-    }
+    struct expect e;
+    int *fds = open_accepted(&e, 0);
     struct snapshot start = snap();
     static struct tasks tasks0, tasks1;
     server_tasks(&tasks0);
@@ -952,37 +962,15 @@ static int check_echo(const struct expect *e, uint64_t mismatched, uint64_t miss
     return 1;
 }
 
-static int echo_epoll(int *fds, int n) {
-    int epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (epfd < 0) {
-        die("epoll_create1");
-    }
-    for (int i = 0; i < n; i++) {
-        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
-        if (epoll_ctl(epfd, EPOLL_CTL_ADD, fds[i], &ev) != 0) {
-            die("epoll_ctl");
-        }
-    }
-    return epfd;
-}
-
 static int run_echo(void) {
-    struct snapshot base = snap();
-    int *fds = open_conns(opt.conns, 1);
-    int one = 1;
-    for (int i = 0; i < opt.conns; i++) {
-        setsockopt(fds[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    }
-    struct expect e = {.base = base, .accepted = (uint64_t)opt.conns, .closed = (uint64_t)opt.conns};
-    if (await_stats(accepted_reached, &e, SETTLE_TIMEOUT_S) < 0) {
-        fprintf(stderr, "loadgen: the server did not accept %d connections\n", opt.conns);
-    }
+    struct expect e;
+    int *fds = open_accepted(&e, 1);
     struct echo_conn *conns = calloc((size_t)opt.conns, sizeof *conns);
     struct echo_totals t = {.samples_us = malloc(ECHO_MAX_SAMPLES * sizeof(uint32_t))};
     if (conns == NULL || t.samples_us == NULL) {
         die("calloc");
     }
-    int epfd = echo_epoll(fds, opt.conns);
+    int epfd = conns_epoll(fds, opt.conns, EPOLLIN);
     static struct cpu_window cpu;
     cpu_begin(&cpu);
     double t0 = now(), deadline = t0 + opt.secs, give_up = deadline + SETTLE_TIMEOUT_S;
@@ -1072,7 +1060,7 @@ static int run_echo_hold(void) {
     if (got == NULL) {
         die("calloc");
     }
-    int epfd = echo_epoll(fds, opt.conns);
+    int epfd = conns_epoll(fds, opt.conns, EPOLLIN);
     uint64_t mismatched = 0, errors = 0;
     static struct cpu_window cpu;
     cpu_begin(&cpu);
