@@ -58,6 +58,7 @@ METRICS = {
              ("jit_us_per_rt", "of which JIT", False), ("gc_us_per_rt", "of which GC and VM", False)],
     "echo-hold": [("all_echoed_ms", "time to all echoes, ms", False), ("cpu_ms", "server CPU ms", False),
                   ("cpu_us_per_echo", "server CPU µs per echo", False),
+                  ("drain_ms", "last write to last echo, ms", False),
                   ("write_all_ms", "load's writes, ms", False), ("establish_s", "establish all, s", False)],
     "cold": [("ready_s", "launch to listening, s", False), ("conns_s", "connections/s", True),
              ("cpu_us_per_conn", "server CPU µs per connection", False),

@@ -1037,7 +1037,7 @@ static int run_echo(void) {
 /*
  * echo-hold: --conns connections are opened and held (all accepted first); then each writes one
  * byte, and the load measures the time from the first write until every connection has its byte
- * back, and the server's CPU in that time. Given up after --timeout seconds: the connections still
+ * back (and from the last write, drain_ms), and the server's CPU in that time. Given up after --timeout seconds: the connections still
  * waiting are counted as missing, which fails the check.
  */
 static int run_echo_hold(void) {
@@ -1111,16 +1111,17 @@ static int run_echo_hold(void) {
     double tx = now();
     close_conns(fds, opt.conns);
     double t_closed = await_stats(all_reached, &e, SETTLE_TIMEOUT_S);
-    char verdict[320], all_echoed[32];
+    char verdict[320], all_echoed[32], drain[32];
     int bad = check_echo(&e, mismatched, missing, errors, verdict, sizeof verdict);
     /* Not all back: no time to report (the check fails). */
     snprintf(all_echoed, sizeof all_echoed, missing == 0 ? "%.1f" : "none", 1000 * (t_all - t0));
+    snprintf(drain, sizeof drain, missing == 0 ? "%.1f" : "none", 1000 * (t_all - t_written));
     printf("RESULT load=echo-hold conns=%d connect_s=%.3f establish_s=%.3f write_all_ms=%.1f "
-           "all_echoed_ms=%s cpu_ms=%.1f cpu_us_per_echo=%.2f loop_ms=%.1f "
+           "all_echoed_ms=%s drain_ms=%s cpu_ms=%.1f cpu_us_per_echo=%.2f loop_ms=%.1f "
            "jit_ms=%.1f gc_ms=%.1f close_all_ms=%.1f mismatched=%" PRIu64 " missing=%" PRIu64
            " errors=%" PRIu64 " %s\n",
            opt.conns, t_connected - tc, t_accepted - tc, 1000 * (t_written - t0),
-           all_echoed,
+           all_echoed, drain,
            1000 * cpu.total, 1e6 * cpu.total / opt.conns, 1000 * cpu.groups[GROUP_APP],
            1000 * cpu.groups[GROUP_JIT], 1000 * cpu.groups[GROUP_GC],
            t_closed > 0 ? 1000 * (t_closed - tx) : -1, mismatched, missing, errors, verdict);

@@ -10,7 +10,7 @@ import dev.kqlisten.boot.event.TcpPeerClosedEvent;
 
 /**
  * What the benchmark's data, message and echo listeners share: the per-byte checksum (data
- * listeners), the message count (message listeners), the bytes written back (echo), the counts the stats publisher reports, and a listener on every opened, peer-closed and closed event (counted), so
+ * listeners), the message count (message listeners), the counts the stats publisher reports, and a listener on every opened, peer-closed and closed event (counted), so
  * that the churn load pays for a listener on each event of a connection's life.
  */
 public abstract class BenchCounter {
@@ -26,8 +26,6 @@ public abstract class BenchCounter {
     private volatile long messages;
 
     private volatile long lifecycleEvents;
-
-    private volatile long written;
 
     /** Reads every byte of {@code data} into the checksum. */
     protected final void consume(ByteBuffer data) {
@@ -49,14 +47,10 @@ public abstract class BenchCounter {
         this.messages++;
     }
 
-    /**
-     * Counts a read of {@code length} bytes that was written back: the work of the Netty and NIO
-     * echo servers, which count what they read and what they write.
-     */
-    protected final void countEcho(int length) {
+    /** Counts a read of {@code length} bytes without looking at them (the echo listener). */
+    protected final void countRead(int length) {
         this.bytes += length;
         this.events++;
-        this.written += length;
     }
 
     /** Whether this listener counts messages (framed listeners) rather than data events. */
@@ -89,10 +83,6 @@ public abstract class BenchCounter {
 
     long messages() {
         return this.messages;
-    }
-
-    long written() {
-        return this.written;
     }
 
     long checksum() {
