@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Turns bench/run.sh's raw results (one 'key=value ...' line per load run) into BENCHMARKS.md:
 medians (min-max) per metric and server, and each server's median as a ratio to the C server's
-(for the lines load also to Netty's lines server's)."""
+(for the lines load also to Netty's lines server's, for the echo load to NIO's echo server's),
+and the echo targets of issue #11 as ratios."""
 import argparse
 import os
 import statistics
@@ -25,6 +26,11 @@ SERVERS = {
     "kq-lines-borrowed": "as `kq-lines`, @EventListener on borrowed (zero-copy) TcpMessageBorrowedEvent",
     "netty-lines": "Netty 4.2 epoll, 1 event loop, LineBasedFrameDecoder and a handler counting messages",
     "rsyslog": "Debian's rsyslogd, imptcp input, a ruleset that parses and drops; counts from impstats",
+    "c-echo": "C epoll as `c`, writing back what it reads (the rest of a short write waits for EPOLLOUT)",
+    "nio-echo": "JDK NIO Selector, 1 thread, writing back what it reads (the rest waits for OP_WRITE)",
+    "netty-echo": "Netty 4.2 epoll, 1 event loop, a handler writing the ByteBuf back, flushed at channelReadComplete",
+    "kq-echo": "kqlisten, epoll, @EventListener on TcpDataReceivedEvent replying with the bytes",
+    "kq-echo-logging": "as `kq-echo`, logging listener on (the default)",
 }
 
 # load -> [(key, label, higher_is_better)]
@@ -46,6 +52,14 @@ METRICS = {
     "lines": [("messages_s", "messages/s", True), ("cpu_us_per_msg", "server CPU µs per message", False),
               ("mb_s", "MB/s", True), ("loop_us_per_msg", "of which event loop and app threads", False),
               ("jit_us_per_msg", "of which JIT", False), ("gc_us_per_msg", "of which GC and VM", False)],
+    "echo": [("rt_s", "round trips/s", True), ("cpu_us_per_rt", "server CPU µs per round trip", False),
+             ("p50_us", "p50 round trip µs", False), ("p99_us", "p99 µs", False),
+             ("loop_us_per_rt", "of which event loop and app threads", False),
+             ("jit_us_per_rt", "of which JIT", False), ("gc_us_per_rt", "of which GC and VM", False)],
+    "echo-hold": [("all_echoed_ms", "time to all echoes, ms", False), ("cpu_ms", "server CPU ms", False),
+                  ("cpu_us_per_echo", "server CPU µs per echo", False),
+                  ("drain_ms", "last write to last echo, ms", False),
+                  ("write_all_ms", "load's writes, ms", False), ("establish_s", "establish all, s", False)],
     "cold": [("ready_s", "launch to listening, s", False), ("conns_s", "connections/s", True),
              ("cpu_us_per_conn", "server CPU µs per connection", False),
              ("p50_us", "p50 µs", False), ("p99_us", "p99 µs", False),
@@ -60,16 +74,50 @@ LOAD_TITLES = {
     "events": "events: 64 connections writing 64-byte messages (TCP_NODELAY)",
     "cold": "cold start: churn during the first seconds after launch",
     "lines": "lines: 64 connections sending 100-byte syslog lines in 64 KiB writes (lines cut at write ends)",
+    "echo": "echo: 64 connections ping-pong 32-byte messages (TCP_NODELAY), each echo checked byte by byte",
+    "echo-hold": "echo-hold: held connections (10,000 unless the descriptor limit is lower) each send one byte; "
+                 "time from the first write until every echo is back",
 }
 
 # The servers each load's ratio columns divide by: the C server, and for lines also Netty's (and
 # there only for the metrics named in RATIO_KEYS; the split of the CPU gets no ratio columns).
-REFERENCES = {"lines": [("c-lines", "×C"), ("netty-lines", "×Netty")]}
+REFERENCES = {"lines": [("c-lines", "×C"), ("netty-lines", "×Netty")],
+              "echo": [("c-echo", "×C"), ("nio-echo", "×NIO")],
+              "echo-hold": [("c-echo", "×C")]}
 DEFAULT_REFERENCES = [("c", "×C")]
-RATIO_KEYS = {"lines": {"messages_s", "cpu_us_per_msg", "mb_s"}}
+RATIO_KEYS = {"lines": {"messages_s", "cpu_us_per_msg", "mb_s"},
+              "echo": {"rt_s", "cpu_us_per_rt"},
+              "echo-hold": {"all_echoed_ms", "cpu_ms"}}
 
 # Metrics printed with three decimals (fractions of a µs).
-PRECISE = {"cpu_us_per_msg", "loop_us_per_msg", "jit_us_per_msg", "gc_us_per_msg"}
+PRECISE = {"cpu_us_per_msg", "loop_us_per_msg", "jit_us_per_msg", "gc_us_per_msg",
+           "cpu_us_per_rt", "loop_us_per_rt", "jit_us_per_rt", "gc_us_per_rt"}
+
+# The echo targets of issue #11: (load, metric, reference server, factor, wording); a server meets
+# one when its median is at most factor × the reference's median.
+ECHO_TARGETS = [
+    ("echo", "cpu_us_per_rt", "nio-echo", 1.0, "CPU per round trip vs nio-echo"),
+    ("echo-hold", "all_echoed_ms", "c-echo", 1.2, "time to all 10k echoes vs c-echo × 1.2"),
+]
+
+
+def echo_targets(data, p):
+    """Lines of each kqlisten echo server's median over its target (≤ 1.00 meets it)."""
+    out = []
+    for load, key, ref, factor, wording in ECHO_TARGETS:
+        rv = data.get((p, load, ref), {}).get(key, [])
+        if not rv or statistics.median(rv) <= 0:
+            continue
+        bound = factor * statistics.median(rv)
+        for s in SERVERS:
+            v = data.get((p, load, s), {}).get(key, [])
+            if not s.startswith("kq-") or not v:
+                continue
+            ratio = statistics.median(v) / bound
+            out.append(f"- {wording}, `{s}` ({p}): {ratio:.2f} "
+                       f"({fmt(statistics.median(v), key in PRECISE)} against {fmt(bound, key in PRECISE)}): "
+                       f"{'met' if ratio <= 1 else 'missed'}")
+    return out
 
 
 def parse(path):
@@ -163,7 +211,8 @@ def main():
     out.append("- Pinned: server `taskset -c 0`, load generator `taskset -c 1`. Unpinned: no affinity.")
     out.append("- Cells: median (min–max) over rounds; `×C` is the server's median divided by the C server's "
                "median (for 'lower is better' metrics too, so < 1 there means better than C); the lines table "
-               "also has `×Netty`, the server's median over Netty's lines server's.")
+               "also has `×Netty`, the server's median over Netty's lines server's, the echo table `×NIO`, "
+               "over NIO's echo server's.")
     out.append("")
     out.append("Servers: " + "; ".join(f"`{k}` = {v}" for k, v in SERVERS.items()) + ".")
     out.append("")
@@ -211,6 +260,13 @@ def main():
             ratios = [a / b for a, b in zip(with_l, without) if b]
             out.append(f"Data events/s with one `@EventListener` as a ratio to the same load with no data "
                        f"listener (kqlisten, epoll, {p}): {cell(ratios)}.")
+            out.append("")
+        targets = echo_targets(data, p)
+        if targets:
+            out.append(f"Echo targets of issue #11 ({p}): the kqlisten server's median over the bound; "
+                       "≤ 1.00 meets it.")
+            out.append("")
+            out.extend(targets)
             out.append("")
     # Before/after: each server's median over its baseline build's, per metric.
     pairs = [(p, load, s) for (p, load, s) in sorted(data) if s.endswith("-base") is False

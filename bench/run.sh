@@ -12,14 +12,20 @@
 # like the kqlisten data listeners; kq-libkqueue, not in the default list, is the kqueue backend on
 # the libkqueue layout, which deletes each registration before close; kq-epoll-logging, not in the
 # default list either, is kq-epoll with the logging listener at its default, on), and for targeted before/after runs: --loads "stream churn hold events
-# cold lines" (default all), --secs S (load length), --warmup S (warm-up stream and churn per server
-# start, or lines for the line servers).
+# cold lines echo echo-hold" (default all), --secs S (load length), --warmup S (warm-up stream and
+# churn per server start, lines for the line servers, echo for the echo servers).
 # Line servers (the lines load only, 64 connections sending 100-byte syslog lines): c-lines (the C
 # server counting LF bytes), kq-lines (kqlisten, framing=lines, @EventListener on
 # TcpMessageReceivedEvent), kq-lines-borrowed (on TcpMessageBorrowedEvent), netty-lines (Netty,
 # LineBasedFrameDecoder), all in the default list; kq-lines-logging (kq-lines with the logging
 # listener on, the default) and rsyslog (Debian's rsyslogd: imptcp, a ruleset that parses and
 # drops; counts from its impstats) are not.
+# Echo servers (the echo and echo-hold loads only: 64 connections ping-pong 32-byte messages;
+# 10,000 held connections each echo one byte, fewer if the descriptor limit is lower): c-echo (the C
+# server writing back what it reads), nio-echo, netty-echo (a handler writing the ByteBuf back,
+# flushed at channelReadComplete), kq-echo (kqlisten, epoll, @EventListener on TcpDataReceivedEvent
+# replying with the bytes), all in the default list; kq-echo-logging (kq-echo with the logging
+# listener on, the default) is not.
 # BENCH_JAVA_OPTS replaces the JVM options (e.g. to add a profiler agent); BENCH_KQ_ARGS adds
 # arguments to every kqlisten server (e.g. --kqlisten.listeners[0].read-buffer-size=64KB).
 # --baseline REV builds kqlisten as of git revision REV (from `git archive`, in target/bench) and
@@ -40,8 +46,8 @@ cd "$ROOT"
 QUICK=0
 REPS=3
 UNPINNED_REPS=1
-SERVERS="c kq-epoll kq-epoll-borrowed kq-kqueue kq-epoll-nolistener netty netty-sum nio nio-sum c-lines kq-lines kq-lines-borrowed netty-lines"
-LOADS="stream churn hold events cold lines"
+SERVERS="c kq-epoll kq-epoll-borrowed kq-kqueue kq-epoll-nolistener netty netty-sum nio nio-sum c-lines kq-lines kq-lines-borrowed netty-lines c-echo nio-echo netty-echo kq-echo"
+LOADS="stream churn hold events cold lines echo echo-hold"
 SECS=
 WARMUP=
 OUT_MD="$ROOT/BENCHMARKS.md"
@@ -60,7 +66,7 @@ while [ $# -gt 0 ]; do
         --out) OUT_MD=$2; shift ;;
         --baseline) BASELINE=$2; shift ;;
         --build-only) BUILD_ONLY=1 ;;
-        -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
@@ -71,11 +77,15 @@ if [ "$QUICK" = 1 ]; then
 else
     LOAD_SECS=10; WARMUP_SECS=3; HOLD_CONNS=10000; HOLD_IDLE=10; COLD_SECS=5; BIG_HOLD=100000
 fi
+# The issue's 10,000 held connections, in both modes: the time to all echoes is the target.
+ECHO_HOLD_CONNS=10000
 [ -n "$SECS" ] && LOAD_SECS=$SECS
 [ -n "$WARMUP" ] && WARMUP_SECS=$WARMUP
 wants() { case " $LOADS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 # Line servers decode lines: they get the lines load and no other.
 line_server() { case "${1%-base}" in *-lines|*-lines-*|rsyslog) return 0 ;; *) return 1 ;; esac; }
+# Echo servers write back what they read: they get the echo loads and no other.
+echo_server() { case "${1%-base}" in *-echo|*-echo-*) return 0 ;; *) return 1 ;; esac; }
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC}
 NCPU=$(nproc)
 
@@ -189,7 +199,7 @@ start_server() {
     STATS="$WORK/stats-$name"
     rm -f "$STATS"
     local logging=false
-    case "$name" in kq-epoll-logging|kq-lines-logging) logging=true ;; esac
+    case "$name" in kq-epoll-logging|kq-lines-logging|kq-echo-logging) logging=true ;; esac
     # The lines servers' framing; 8 KB is the default max-frame-length, set here to match Netty's.
     local lines=(--kqlisten.listeners[0].framing=lines --kqlisten.listeners[0].max-frame-length=8KB)
     local kq=(--server.port=0 --kqlisten.logging.enabled=$logging --kqlisten.listeners[0].name=bench
@@ -199,6 +209,13 @@ start_server() {
     case "$name" in
         c) "${pin[@]}" "$BIN/epoll_server" "$SERVER_PORT" "$STATS" >"$logf" 2>&1 & ;;
         c-lines) "${pin[@]}" "$BIN/epoll_server" "$SERVER_PORT" "$STATS" lines >"$logf" 2>&1 & ;;
+        c-echo) "${pin[@]}" "$BIN/epoll_server" "$SERVER_PORT" "$STATS" echo >"$logf" 2>&1 & ;;
+        kq-echo|kq-echo-logging) "${pin[@]}" java $JAVA_OPTS -cp "$cp" dev.kqlisten.KqlistenApplication "${kq[@]}" \
+            --kqlisten.backend=epoll --bench.echo-listener=true >"$logf" 2>&1 & ;;
+        netty-echo) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NettyServer \
+            "$SERVER_PORT" "$STATS" echo >"$logf" 2>&1 & ;;
+        nio-echo) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NioServer \
+            "$SERVER_PORT" "$STATS" echo >"$logf" 2>&1 & ;;
         kq-lines|kq-lines-logging) "${pin[@]}" java $JAVA_OPTS -cp "$cp" dev.kqlisten.KqlistenApplication "${kq[@]}" \
             --kqlisten.backend=epoll "${lines[@]}" --bench.message-listener=true >"$logf" 2>&1 & ;;
         kq-lines-borrowed) "${pin[@]}" java $JAVA_OPTS -cp "$cp" dev.kqlisten.KqlistenApplication "${kq[@]}" \
@@ -298,6 +315,20 @@ run_loads() {
             --secs "$LOAD_SECS" | record "$tags" || true
         return 0
     fi
+    if echo_server "$name"; then
+        wants echo || wants echo-hold || return 0
+        loadgen "$pinned" echo --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --secs "$WARMUP_SECS" >/dev/null || true
+        if wants echo; then
+            loadgen "$pinned" echo --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --conns 64 \
+                --secs "$LOAD_SECS" | record "$tags" || true
+        fi
+        if wants echo-hold; then
+            loadgen "$pinned" echo-hold --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" \
+                --conns "$ECHO_HOLD_CONNS" --sources $(( ECHO_HOLD_CONNS / 20000 + 1 )) --timeout 60 \
+                | record "$tags" || true
+        fi
+        return 0
+    fi
     loadgen "$pinned" stream --port "$SERVER_PORT" --stats "$STATS" --pid "$SERVER_PID" --secs "$WARMUP_SECS" >/dev/null || true
     loadgen "$pinned" churn --port "$SERVER_PORT" --stats "$STATS" --secs "$WARMUP_SECS" >/dev/null || true
     if wants stream; then
@@ -328,6 +359,8 @@ run_round() {
     for name in $SERVERS; do
         if line_server "$name"; then
             wants lines || continue
+        elif echo_server "$name"; then
+            wants echo || wants echo-hold || continue
         else
             wants stream || wants churn || wants hold || wants events || continue
         fi
@@ -349,6 +382,7 @@ run_cold_round() {
     local rep=$1 name before after t0 t1 out ready
     for name in $SERVERS; do
         line_server "$name" && continue
+        echo_server "$name" && continue
         log "cold start $rep: $name"
         before=$(listen_overflows)
         t0=$(date +%s.%N)
@@ -388,13 +422,18 @@ ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
 if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt $((BIG_HOLD + 2000)) ]; then
     ulimit -n $((BIG_HOLD + 2000)) 2>/dev/null || true
 fi
+# echo-hold: a descriptor per connection in the server and in the load generator, and some spare.
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((ECHO_HOLD_CONNS + 1000)) ]; then
+    ECHO_HOLD_CONNS=$(( $(ulimit -n) - 1000 ))
+    log "echo-hold: $ECHO_HOLD_CONNS connections (descriptor limit $(ulimit -n))"
+fi
 
 build
 [ "$BUILD_ONLY" = 1 ] && { log "built; --build-only"; exit 0; }
 machine_info >"$WORK/machine.txt"
 log "results in $RESULTS"
 
-if wants stream || wants churn || wants hold || wants events || wants lines; then
+if wants stream || wants churn || wants hold || wants events || wants lines || wants echo || wants echo-hold; then
     for rep in $(seq 1 "$REPS"); do
         run_round pinned "$rep" 1
     done
@@ -413,6 +452,6 @@ echo "hold_big=$( [ "$BIG_HOLD" -gt 0 ] && [ "$(ulimit -n)" -gt $((BIG_HOLD + 10
 
 python3 bench/report.py --results "$RESULTS" --machine "$WORK/machine.txt" --command "$COMMAND" \
     --mode "$( [ "$QUICK" = 1 ] && echo quick || echo full )" \
-    --params "loads ${LOAD_SECS} s (warm-up ${WARMUP_SECS} s stream + churn per server start, lines for the line servers), hold ${HOLD_CONNS} connections idle ${HOLD_IDLE} s, cold churn ${COLD_SECS} s, ${REPS} pinned round(s), ${UNPINNED_REPS} unpinned round(s), JVM options: ${JAVA_OPTS}${BENCH_KQ_ARGS:+, kqlisten arguments: ${BENCH_KQ_ARGS}}" \
+    --params "loads ${LOAD_SECS} s (warm-up ${WARMUP_SECS} s stream + churn per server start, lines for the line servers, echo for the echo servers), hold ${HOLD_CONNS} connections idle ${HOLD_IDLE} s, cold churn ${COLD_SECS} s, echo-hold ${ECHO_HOLD_CONNS} connections, ${REPS} pinned round(s), ${UNPINNED_REPS} unpinned round(s), JVM options: ${JAVA_OPTS}${BENCH_KQ_ARGS:+, kqlisten arguments: ${BENCH_KQ_ARGS}}" \
     >"$OUT_MD"
 log "wrote $OUT_MD"

@@ -25,7 +25,7 @@ struct bench_stats {
     uint64_t closed;   /* offset 32: connections closed */
     uint64_t publisher_tid; /* offset 40: Linux thread id of the publisher */
     uint64_t messages; /* offset 48: messages (lines) counted by the server's framing; 0 if none */
-    uint64_t reserved[1];
+    uint64_t written;  /* offset 56: bytes written back (echo servers); 0 for a server that writes nothing */
 };
 
 #endif

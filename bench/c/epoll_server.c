@@ -1,8 +1,12 @@
 /*
  * The practical limit: a single-threaded epoll server, edge-triggered, accept4 with
  * SOCK_NONBLOCK, 64 KiB reads until EAGAIN, close on EOF. It only counts what it reads.
+ * With "lines" it also counts the LF bytes it reads as messages. With "echo" it writes every
+ * read straight back: what a write leaves (short write or EAGAIN) waits in a per-connection
+ * buffer for EPOLLOUT, and the connection is not read until that buffer is empty, so a peer that
+ * does not read cannot make the server buffer more than one read's worth.
  *
- * usage: epoll_server PORT STATS_FILE     (listens on 127.0.0.1:PORT; SIGTERM ends it)
+ * usage: epoll_server PORT STATS_FILE [lines|echo]  (listens on 127.0.0.1:PORT; SIGTERM ends it)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,8 +33,16 @@
 #define LISTEN_TAG UINT64_MAX
 
 /* Written by the loop thread only, read by the publisher. */
-static _Atomic uint64_t bytes_read, reads, accepted, closed_count, messages;
-static int count_lines;
+static _Atomic uint64_t bytes_read, reads, accepted, closed_count, messages, written;
+static int count_lines, echo;
+
+/* Echo mode: the bytes of connection fd that a write left, pending[fd].data[off..len). */
+struct pending {
+    char *data;
+    size_t off, len;
+};
+static struct pending *pending;
+static size_t max_fd;
 static volatile struct bench_stats *stats;
 
 static void die(const char *what) {
@@ -53,6 +65,7 @@ static void *publish(void *unused) {
         stats->accepted = atomic_load_explicit(&accepted, memory_order_relaxed);
         stats->closed = atomic_load_explicit(&closed_count, memory_order_relaxed);
         stats->messages = atomic_load_explicit(&messages, memory_order_relaxed);
+        stats->written = atomic_load_explicit(&written, memory_order_relaxed);
         if (stats->magic != BENCH_STATS_MAGIC) {
             stats->magic = BENCH_STATS_MAGIC;
         }
@@ -80,6 +93,7 @@ static void raise_fd_limit(void) {
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
+    max_fd = (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) ? rl.rlim_cur : 1048576;
 }
 
 static int listen_on(int port) {
@@ -113,6 +127,10 @@ static void accept_all(int epfd, int lfd) {
             }
             return;
         }
+        if (echo && (size_t)fd >= max_fd) {
+            close(fd);
+            continue;
+        }
         struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.u64 = (uint64_t)fd};
         if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
             die("epoll_ctl");
@@ -132,7 +150,93 @@ static uint64_t count_lf(const char *buf, size_t n) {
     return lf;
 }
 
-static void read_all(int fd, char *buf) {
+static void close_conn(int fd) {
+    if (echo && pending[fd].data != NULL) {
+        free(pending[fd].data);
+        pending[fd].data = NULL;
+    }
+    /* Closing also removes the fd from the epoll set. */
+    close(fd);
+    add(&closed_count, 1);
+}
+
+/* Writes buf[0..n) to fd; returns the bytes written (n unless EAGAIN came first) or -1. */
+static ssize_t write_some(int fd, const char *buf, size_t n) {
+    size_t done = 0;
+    while (done < n) {
+        ssize_t m = write(fd, buf + done, n - done);
+        if (m > 0) {
+            add(&written, (uint64_t)m);
+            done += (size_t)m;
+        } else if (m < 0 && errno == EINTR) {
+            continue;
+        } else if (m < 0 && errno == EAGAIN) {
+            break;
+        } else {
+            return -1;
+        }
+    }
+    return (ssize_t)done;
+}
+
+static void watch_out(int epfd, int fd, int out) {
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLET | (out ? EPOLLOUT : 0), .data.u64 = (uint64_t)fd};
+    if (epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev) != 0) {
+        die("epoll_ctl");
+    }
+}
+
+/*
+ * Echo mode: writes buf[0..n) back. Returns 1 if all of it went out; 0 if the rest now waits in
+ * pending[fd] with EPOLLOUT on (the caller stops reading); -1 if the connection was closed.
+ */
+static int echo_back(int epfd, int fd, const char *buf, size_t n) {
+    ssize_t m = write_some(fd, buf, n);
+    if (m < 0) {
+        close_conn(fd);
+        return -1;
+    }
+    if ((size_t)m == n) {
+        return 1;
+    }
+    struct pending *p = &pending[fd];
+    p->data = malloc(n - (size_t)m);
+    if (p->data == NULL) {
+        die("malloc");
+    }
+    memcpy(p->data, buf + m, n - (size_t)m);
+    p->off = 0;
+    p->len = n - (size_t)m;
+    watch_out(epfd, fd, 1);
+    return 0;
+}
+
+/* Echo mode, EPOLLOUT: writes what is pending; returns 1 once nothing is (reading may go on). */
+static int flush_pending(int epfd, int fd) {
+    struct pending *p = &pending[fd];
+    if (p->data == NULL) {
+        return 1;
+    }
+    ssize_t m = write_some(fd, p->data + p->off, p->len - p->off);
+    if (m < 0) {
+        close_conn(fd);
+        return 0;
+    }
+    p->off += (size_t)m;
+    if (p->off < p->len) {
+        return 0;
+    }
+    free(p->data);
+    p->data = NULL;
+    watch_out(epfd, fd, 0);
+    return 1;
+}
+
+static void read_all(int epfd, int fd, char *buf) {
+    if (echo && pending[fd].data != NULL) {
+        /* Not read again until what it was sent back has gone out (EPOLLOUT resumes it). */
+        return;
+    }
     for (;;) {
         ssize_t n = read(fd, buf, READ_SIZE);
         if (n > 0) {
@@ -140,6 +244,9 @@ static void read_all(int fd, char *buf) {
             add(&reads, 1);
             if (count_lines) {
                 add(&messages, count_lf(buf, (size_t)n));
+            }
+            if (echo && echo_back(epfd, fd, buf, (size_t)n) != 1) {
+                return;
             }
             continue;
         }
@@ -149,21 +256,24 @@ static void read_all(int fd, char *buf) {
         if (n < 0 && errno == EAGAIN) {
             return;
         }
-        /* EOF or a reset: closing also removes the fd from the epoll set. */
-        close(fd);
-        add(&closed_count, 1);
+        /* EOF or a reset. */
+        close_conn(fd);
         return;
     }
 }
 
 int main(int argc, char **argv) {
-    if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "lines") != 0)) {
-        fprintf(stderr, "usage: %s PORT STATS_FILE [lines]\n", argv[0]);
+    if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "lines") != 0 && strcmp(argv[3], "echo") != 0)) {
+        fprintf(stderr, "usage: %s PORT STATS_FILE [lines|echo]\n", argv[0]);
         return 2;
     }
-    count_lines = argc == 4;
+    count_lines = argc == 4 && strcmp(argv[3], "lines") == 0;
+    echo = argc == 4 && strcmp(argv[3], "echo") == 0;
     signal(SIGPIPE, SIG_IGN);
     raise_fd_limit();
+    if (echo && (pending = calloc(max_fd, sizeof *pending)) == NULL) {
+        die("calloc");
+    }
     map_stats(argv[2]);
     int lfd = listen_on(atoi(argv[1]));
     int epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -192,7 +302,13 @@ int main(int argc, char **argv) {
             if (events[i].data.u64 == LISTEN_TAG) {
                 accept_all(epfd, lfd);
             } else {
-                read_all((int)events[i].data.u64, buf);
+                int fd = (int)events[i].data.u64;
+                /* A connection that flushed what was pending is read again: with edge triggering
+                 * the bytes that arrived meanwhile raised no new EPOLLIN. */
+                if (echo && (events[i].events & EPOLLOUT) && !flush_pending(epfd, fd)) {
+                    continue;
+                }
+                read_all(epfd, fd, buf);
             }
         }
     }

@@ -10,6 +10,8 @@
  *   loadgen hold   --port P --stats F --pid PID [--conns 10000] [--idle 5] [--sources 1]
  *   loadgen events --port P --stats F --pid PID [--conns 64] [--secs 10] [--size 64]
  *   loadgen lines  --port P --stats F --pid PID [--conns 64] [--secs 10] [--size 65536]
+ *   loadgen echo   --port P --stats F --pid PID [--conns 64] [--secs 10]
+ *   loadgen echo-hold --port P --stats F --pid PID [--conns 10000] [--sources 1] [--timeout 60]
  *
  * Each load prints one line "RESULT load=NAME key=value ..."; check=ok when the server's
  * counts match what was sent, check=MISMATCH(...) otherwise (and the exit status is 1).
@@ -77,11 +79,12 @@ static void sleep_s(double s) {
 }
 
 struct snapshot {
-    uint64_t bytes, reads, accepted, closed, messages;
+    uint64_t bytes, reads, accepted, closed, messages, written;
 };
 
 static struct snapshot snap(void) {
-    struct snapshot s = {stats->bytes, stats->reads, stats->accepted, stats->closed, stats->messages};
+    struct snapshot s = {stats->bytes, stats->reads, stats->accepted, stats->closed, stats->messages,
+                         stats->written};
     return s;
 }
 
@@ -290,7 +293,7 @@ static double await_stats(int (*pred)(const struct snapshot *, const void *), co
 
 struct expect {
     struct snapshot base;
-    uint64_t bytes, accepted, closed, messages;
+    uint64_t bytes, accepted, closed, messages, written;
 };
 
 static int bytes_reached(const struct snapshot *s, const void *arg) {
@@ -306,6 +309,11 @@ static int accepted_reached(const struct snapshot *s, const void *arg) {
 static int messages_reached(const struct snapshot *s, const void *arg) {
     const struct expect *e = arg;
     return s->messages - e->base.messages >= e->messages;
+}
+
+static int written_reached(const struct snapshot *s, const void *arg) {
+    const struct expect *e = arg;
+    return s->bytes - e->base.bytes >= e->bytes && s->written - e->base.written >= e->written;
 }
 
 static int all_reached(const struct snapshot *s, const void *arg) {
@@ -388,6 +396,39 @@ static void close_conns(int *fds, int n) {
 }
 
 /*
+ * Opens --conns non-blocking connections, with TCP_NODELAY if nodelay, and waits until the server
+ * has accepted them all; e gets the server's counts from before and expects every connection to
+ * be accepted and closed.
+ */
+static int *open_accepted(struct expect *e, int nodelay) {
+    *e = (struct expect){.base = snap(), .accepted = (uint64_t)opt.conns, .closed = (uint64_t)opt.conns};
+    int *fds = open_conns(opt.conns, 1);
+    int one = 1;
+    for (int i = 0; nodelay && i < opt.conns; i++) {
+        setsockopt(fds[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    if (await_stats(accepted_reached, e, SETTLE_TIMEOUT_S) < 0) {
+        fprintf(stderr, "loadgen: the server did not accept %d connections\n", opt.conns);
+    }
+    return fds;
+}
+
+/* An epoll set watching events on every connection, each tagged with its index. */
+static int conns_epoll(int *fds, int n, uint32_t events) {
+    int epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (epfd < 0) {
+        die("epoll_create1");
+    }
+    for (int i = 0; i < n; i++) {
+        struct epoll_event ev = {.events = events, .data.u32 = (uint32_t)i};
+        if (epoll_ctl(epfd, EPOLL_CTL_ADD, fds[i], &ev) != 0) {
+            die("epoll_ctl");
+        }
+    }
+    return epfd;
+}
+
+/*
  * Writes chunk-sized writes (or size-sized ones for "events") on every connection for secs,
  * one thread, epoll on EPOLLOUT; returns the bytes written. With offset (one per connection),
  * each connection's writes continue a stream that repeats buf every period bytes, from where its
@@ -395,16 +436,7 @@ static void close_conns(int *fds, int n) {
  */
 static uint64_t blast(int *fds, int n, const char *buf, size_t chunk, double secs, size_t *offset,
                       size_t period) {
-    int epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (epfd < 0) {
-        die("epoll_create1");
-    }
-    for (int i = 0; i < n; i++) {
-        struct epoll_event ev = {.events = EPOLLOUT, .data.u32 = (uint32_t)i};
-        if (epoll_ctl(epfd, EPOLL_CTL_ADD, fds[i], &ev) != 0) {
-            die("epoll_ctl");
-        }
-    }
+    int epfd = conns_epoll(fds, n, EPOLLOUT);
     uint64_t sent = 0;
     struct epoll_event events[256];
     double deadline = now() + secs;
@@ -469,19 +501,9 @@ static int finish_conns(int *fds, int n, double timeout) {
 static int run_stream(int size_per_write, const char *name) {
     static char buf[65536];
     memset(buf, 'x', sizeof buf);
-    struct snapshot base = snap();
-    int *fds = open_conns(opt.conns, 1);
-    if (size_per_write < (int)sizeof buf) {
-        /* Small writes must leave as separate segments, not wait for Nagle. */
-        int one = 1;
-        for (int i = 0; i < opt.conns; i++) {
-            setsockopt(fds[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        }
-    }
-    struct expect e = {.base = base, .accepted = (uint64_t)opt.conns, .closed = (uint64_t)opt.conns};
-    if (await_stats(accepted_reached, &e, SETTLE_TIMEOUT_S) < 0) {
-        fprintf(stderr, "loadgen: the server did not accept %d connections\n", opt.conns);
-    }
+    struct expect e;
+    /* Small writes must leave as separate segments, not wait for Nagle. */
+    int *fds = open_accepted(&e, size_per_write < (int)sizeof buf);
     struct snapshot start = snap();
     static struct tasks tasks0, tasks1;
     server_tasks(&tasks0);
@@ -754,12 +776,8 @@ static int check_lines(const struct expect *e, uint64_t lines, char *out, size_t
 
 static int run_lines(void) {
     const char *pattern = line_pattern();
-    struct snapshot base = snap();
-    int *fds = open_conns(opt.conns, 1);
-    struct expect e = {.base = base, .accepted = (uint64_t)opt.conns, .closed = (uint64_t)opt.conns};
-    if (await_stats(accepted_reached, &e, SETTLE_TIMEOUT_S) < 0) {
-        fprintf(stderr, "loadgen: the server did not accept %d connections\n", opt.conns);
-    }
+    struct expect e;
+    int *fds = open_accepted(&e, 0);
     struct snapshot start = snap();
     static struct tasks tasks0, tasks1;
     server_tasks(&tasks0);
@@ -796,6 +814,321 @@ static int run_lines(void) {
     return bad;
 }
 
+/*
+ * The echo loads. A server under them writes back every byte it reads; besides the counts of the
+ * other loads the check compares the server's written counter (stats file offset 56) with what
+ * came back, and the load itself compares every echoed byte with the byte it sent.
+ *
+ * echo: --conns connections ping-pong ECHO_LEN-byte messages: each writes one message, waits until
+ * all of it is back, then writes the next, for --secs. A message's bytes depend on its connection
+ * and its sequence number, so an echo that is late, repeated, or sent to the wrong connection is
+ * a mismatch too.
+ */
+#define ECHO_LEN 32
+#define ECHO_MAX_SAMPLES 4000000
+
+static char echo_byte(int conn, uint64_t seq, int i) {
+    return (char)(' ' + (unsigned)(((uint64_t)conn * 7 + seq * 13 + (uint64_t)i) % 95));
+}
+
+struct echo_conn {
+    uint64_t seq;  /* messages started */
+    int sent, got; /* bytes of the current message written, and echoed back */
+    int done;      /* no further message: the load is over, or the connection failed */
+    double t_start;
+    char msg[ECHO_LEN];
+};
+
+struct echo_totals {
+    uint64_t sent, received, round_trips, mismatched, errors;
+    uint32_t *samples_us;
+    size_t nsamples;
+};
+
+static void echo_watch(int epfd, int fd, int index, int want_out) {
+    struct epoll_event ev = {.events = EPOLLIN | (want_out ? EPOLLOUT : 0), .data.u32 = (uint32_t)index};
+    if (epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev) != 0) {
+        die("epoll_ctl");
+    }
+}
+
+/* Writes what is left of connection i's message; on a short write waits for EPOLLOUT. */
+static int echo_write(int epfd, int fd, int i, struct echo_conn *c, struct echo_totals *t) {
+    while (c->sent < ECHO_LEN) {
+        ssize_t m = write(fd, c->msg + c->sent, (size_t)(ECHO_LEN - c->sent));
+        if (m > 0) {
+            c->sent += (int)m;
+            t->sent += (uint64_t)m;
+            continue;
+        }
+        if (m < 0 && errno == EINTR) {
+            continue;
+        }
+        if (m < 0 && errno == EAGAIN) {
+            echo_watch(epfd, fd, i, 1);
+            return 0;
+        }
+        return -1;
+    }
+    return 0;
+}
+
+static void echo_start(int epfd, int fd, int i, struct echo_conn *c, struct echo_totals *t) {
+    for (int k = 0; k < ECHO_LEN; k++) {
+        c->msg[k] = echo_byte(i, c->seq, k);
+    }
+    c->seq++;
+    c->sent = 0;
+    c->got = 0;
+    c->t_start = now();
+    if (echo_write(epfd, fd, i, c, t) != 0) {
+        t->errors++;
+        c->done = 1;
+    }
+}
+
+/* Reads what connection i has; returns 1 once it has no message in flight any more. */
+static int echo_read(int epfd, int fd, int i, struct echo_conn *c, struct echo_totals *t, double deadline) {
+    char b[4 * ECHO_LEN];
+    ssize_t m = read(fd, b, sizeof b);
+    if (m < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return 0;
+    }
+    if (m <= 0) {
+        /* The server closed or reset a connection in the middle of the load. */
+        t->errors++;
+        c->done = 1;
+        return 1;
+    }
+    t->received += (uint64_t)m;
+    for (ssize_t k = 0; k < m; k++) {
+        /* A byte beyond what was sent, or not the byte sent there, is a mismatch. */
+        if (c->got >= c->sent || b[k] != c->msg[c->got]) {
+            t->mismatched++;
+        }
+        if (c->got < ECHO_LEN) {
+            c->got++;
+        }
+    }
+    if (c->got < ECHO_LEN) {
+        return 0;
+    }
+    double t1 = now();
+    t->round_trips++;
+    if (t->nsamples < ECHO_MAX_SAMPLES) {
+        t->samples_us[t->nsamples++] = (uint32_t)((t1 - c->t_start) * 1e6);
+    }
+    if (t1 >= deadline) {
+        c->done = 1;
+        return 1;
+    }
+    echo_start(epfd, fd, i, c, t);
+    return c->done;
+}
+
+/* Snapshots of the server's CPU, total and per thread group, around a measured window. */
+struct cpu_window {
+    struct tasks before, after;
+    double total0, total, groups[GROUPS];
+};
+
+static void cpu_begin(struct cpu_window *w) {
+    server_tasks(&w->before);
+    w->total0 = server_cpu();
+}
+
+static void cpu_end(struct cpu_window *w) {
+    w->total = server_cpu() - w->total0;
+    server_tasks(&w->after);
+    tasks_cpu_since(&w->before, &w->after, w->groups);
+}
+
+/* The verdict of an echo load: check()'s counts, the server's written bytes, and the load's own. */
+static int check_echo(const struct expect *e, uint64_t mismatched, uint64_t missing, uint64_t errors,
+                      char *out, size_t len) {
+    struct snapshot s = snap();
+    uint64_t db = s.bytes - e->base.bytes, dw = s.written - e->base.written,
+             da = s.accepted - e->base.accepted, dc = s.closed - e->base.closed;
+    if (db == e->bytes && dw == e->written && da == e->accepted && dc == e->closed && mismatched == 0
+        && missing == 0 && errors == 0) {
+        snprintf(out, len, "check=ok");
+        return 0;
+    }
+    snprintf(out, len,
+             "check=MISMATCH(bytes:%" PRIu64 "/%" PRIu64 ",written:%" PRIu64 "/%" PRIu64
+             ",accepted:%" PRIu64 "/%" PRIu64 ",closed:%" PRIu64 "/%" PRIu64 ",mismatched:%" PRIu64
+             ",missing:%" PRIu64 ",errors:%" PRIu64 ")",
+             db, e->bytes, dw, e->written, da, e->accepted, dc, e->closed, mismatched, missing, errors);
+    return 1;
+}
+
+static int run_echo(void) {
+    struct expect e;
+    int *fds = open_accepted(&e, 1);
+    struct echo_conn *conns = calloc((size_t)opt.conns, sizeof *conns);
+    struct echo_totals t = {.samples_us = malloc(ECHO_MAX_SAMPLES * sizeof(uint32_t))};
+    if (conns == NULL || t.samples_us == NULL) {
+        die("calloc");
+    }
+    int epfd = conns_epoll(fds, opt.conns, EPOLLIN);
+    static struct cpu_window cpu;
+    cpu_begin(&cpu);
+    double t0 = now(), deadline = t0 + opt.secs, give_up = deadline + SETTLE_TIMEOUT_S;
+    int active = opt.conns;
+    for (int i = 0; i < opt.conns; i++) {
+        echo_start(epfd, fds[i], i, &conns[i], &t);
+        active -= conns[i].done;
+    }
+    struct epoll_event events[256];
+    while (active > 0 && now() < give_up) {
+        int ready = epoll_wait(epfd, events, 256, 50);
+        for (int k = 0; k < ready; k++) {
+            int i = (int)events[k].data.u32;
+            struct echo_conn *c = &conns[i];
+            if (c->done) {
+                continue;
+            }
+            if ((events[k].events & EPOLLOUT) && c->sent < ECHO_LEN) {
+                echo_watch(epfd, fds[i], i, 0);
+                if (echo_write(epfd, fds[i], i, c, &t) != 0) {
+                    t.errors++;
+                    c->done = 1;
+                    active--;
+                    continue;
+                }
+            }
+            if ((events[k].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+                && echo_read(epfd, fds[i], i, c, &t, deadline)) {
+                active--;
+            }
+        }
+    }
+    double t_end = now();
+    cpu_end(&cpu);
+    close(epfd);
+    /* Messages still in flight at the give-up time never came back. */
+    uint64_t missing = (uint64_t)active;
+    e.bytes = t.sent;
+    e.written = t.received;
+    await_stats(written_reached, &e, SETTLE_TIMEOUT_S);
+    int unclosed = finish_conns(fds, opt.conns, SETTLE_TIMEOUT_S);
+    await_stats(all_reached, &e, SETTLE_TIMEOUT_S);
+    char verdict[320];
+    int bad = check_echo(&e, t.mismatched, missing, t.errors + (uint64_t)unclosed, verdict, sizeof verdict);
+    qsort(t.samples_us, t.nsamples, sizeof *t.samples_us, cmp_u32);
+    double elapsed = t_end - t0;
+    double rt = (double)t.round_trips;
+    double per = rt > 0 ? 1e6 / rt : 0;
+    size_t ns = t.nsamples;
+    printf("RESULT load=echo secs=%.3f conns=%d msg_size=%d round_trips=%" PRIu64 " rt_s=%.0f "
+           "p50_us=%u p99_us=%u max_us=%u cpu_s=%.3f cpu_us_per_rt=%.3f cpu_pct=%.1f "
+           "loop_us_per_rt=%.3f jit_us_per_rt=%.3f gc_us_per_rt=%.3f sent=%" PRIu64 " received=%" PRIu64
+           " mismatched=%" PRIu64 " missing=%" PRIu64 " errors=%" PRIu64 " unclosed=%d %s\n",
+           elapsed, opt.conns, ECHO_LEN, t.round_trips, rt / elapsed, ns ? t.samples_us[ns / 2] : 0,
+           ns ? t.samples_us[(size_t)((double)ns * 0.99)] : 0, ns ? t.samples_us[ns - 1] : 0, cpu.total,
+           cpu.total * per, 100 * cpu.total / elapsed, cpu.groups[GROUP_APP] * per,
+           cpu.groups[GROUP_JIT] * per, cpu.groups[GROUP_GC] * per, t.sent, t.received, t.mismatched,
+           missing, t.errors, unclosed, verdict);
+    free(t.samples_us);
+    free(conns);
+    return bad;
+}
+
+/*
+ * echo-hold: --conns connections are opened and held (all accepted first); then each writes one
+ * byte, and the load measures the time from the first write until every connection has its byte
+ * back (and from the last write, drain_ms), and the server's CPU in that time. Given up after --timeout seconds: the connections still
+ * waiting are counted as missing, which fails the check.
+ */
+static int run_echo_hold(void) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+        && rl.rlim_cur < (rlim_t)opt.conns + 64) {
+        fprintf(stderr, "loadgen: echo-hold needs %d descriptors; the limit is %llu\n", opt.conns + 64,
+                (unsigned long long)rl.rlim_cur);
+        return 2;
+    }
+    struct expect e = {.base = snap(), .accepted = (uint64_t)opt.conns};
+    double tc = now();
+    int *fds = open_conns(opt.conns, 1);
+    double t_connected = now();
+    if (await_stats(accepted_reached, &e, SETTLE_TIMEOUT_S) < 0) {
+        fprintf(stderr, "loadgen: the server did not accept all %d connections\n", opt.conns);
+    }
+    double t_accepted = now();
+    char *got = calloc((size_t)opt.conns, 1);
+    if (got == NULL) {
+        die("calloc");
+    }
+    int epfd = conns_epoll(fds, opt.conns, EPOLLIN);
+    uint64_t mismatched = 0, errors = 0;
+    static struct cpu_window cpu;
+    cpu_begin(&cpu);
+    double t0 = now(), give_up = t0 + opt.timeout;
+    for (int i = 0; i < opt.conns; i++) {
+        char b = echo_byte(i, 0, 0);
+        if (write(fds[i], &b, 1) != 1) {
+            errors++;
+            got[i] = 1;
+        }
+    }
+    double t_written = now();
+    int waiting = opt.conns - (int)errors;
+    struct epoll_event events[1024];
+    while (waiting > 0 && now() < give_up) {
+        int ready = epoll_wait(epfd, events, 1024, 50);
+        for (int k = 0; k < ready; k++) {
+            int i = (int)events[k].data.u32;
+            char b[16];
+            ssize_t m = read(fds[i], b, sizeof b);
+            if (m < 0 && (errno == EAGAIN || errno == EINTR)) {
+                continue;
+            }
+            if (got[i]) {
+                /* More than the one byte, or a close after it: read no further. */
+                mismatched += m > 0 ? (uint64_t)m : 0;
+                errors += m <= 0;
+                epoll_ctl(epfd, EPOLL_CTL_DEL, fds[i], NULL);
+                continue;
+            }
+            got[i] = 1;
+            waiting--;
+            if (m <= 0) {
+                errors++;
+                continue;
+            }
+            mismatched += (uint64_t)(m - 1) + (b[0] != echo_byte(i, 0, 0));
+        }
+    }
+    double t_all = now();
+    cpu_end(&cpu);
+    close(epfd);
+    uint64_t missing = (uint64_t)waiting;
+    e.bytes = (uint64_t)opt.conns;
+    e.written = (uint64_t)opt.conns;
+    await_stats(written_reached, &e, SETTLE_TIMEOUT_S);
+    e.closed = (uint64_t)opt.conns;
+    double tx = now();
+    close_conns(fds, opt.conns);
+    double t_closed = await_stats(all_reached, &e, SETTLE_TIMEOUT_S);
+    char verdict[320], all_echoed[32], drain[32];
+    int bad = check_echo(&e, mismatched, missing, errors, verdict, sizeof verdict);
+    /* Not all back: no time to report (the check fails). */
+    snprintf(all_echoed, sizeof all_echoed, missing == 0 ? "%.1f" : "none", 1000 * (t_all - t0));
+    snprintf(drain, sizeof drain, missing == 0 ? "%.1f" : "none", 1000 * (t_all - t_written));
+    printf("RESULT load=echo-hold conns=%d connect_s=%.3f establish_s=%.3f write_all_ms=%.1f "
+           "all_echoed_ms=%s drain_ms=%s cpu_ms=%.1f cpu_us_per_echo=%.2f loop_ms=%.1f "
+           "jit_ms=%.1f gc_ms=%.1f close_all_ms=%.1f mismatched=%" PRIu64 " missing=%" PRIu64
+           " errors=%" PRIu64 " %s\n",
+           opt.conns, t_connected - tc, t_accepted - tc, 1000 * (t_written - t0),
+           all_echoed, drain,
+           1000 * cpu.total, 1e6 * cpu.total / opt.conns, 1000 * cpu.groups[GROUP_APP],
+           1000 * cpu.groups[GROUP_JIT], 1000 * cpu.groups[GROUP_GC],
+           t_closed > 0 ? 1000 * (t_closed - tx) : -1, mismatched, missing, errors, verdict);
+    free(got);
+    return bad;
+}
+
 static void raise_fd_limit(void) {
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -805,7 +1138,7 @@ static void raise_fd_limit(void) {
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: loadgen wait|stream|churn|hold|events|lines --stats FILE [--port P] "
+    fprintf(stderr, "usage: loadgen wait|stream|churn|hold|events|lines|echo|echo-hold --stats FILE [--port P] "
                     "[--pid PID] [--conns N] [--workers N] [--secs S] [--idle S] [--size B] "
                     "[--sources N] [--timeout S]\n");
     exit(2);
@@ -818,6 +1151,9 @@ int main(int argc, char **argv) {
     opt.load = argv[1];
     if (!strcmp(opt.load, "lines")) {
         opt.size = 65536;
+    }
+    if (!strcmp(opt.load, "echo-hold")) {
+        opt.conns = 10000;
     }
     for (int i = 2; i + 1 < argc; i += 2) {
         const char *k = argv[i], *v = argv[i + 1];
@@ -835,7 +1171,8 @@ int main(int argc, char **argv) {
     }
     if (opt.stats_path == NULL || opt.conns < 1 || opt.conns > MAX_CONNS || opt.workers < 1
         || opt.size < 1 || opt.size > 65536 || opt.sources < 1 || opt.sources > 250
-        || opt.secs <= 0 || opt.secs > 600 || opt.idle < 0 || opt.idle > 600) {
+        || opt.secs <= 0 || opt.secs > 600 || opt.idle < 0 || opt.idle > 600 || opt.timeout <= 0
+        || opt.timeout > 600) {
         usage();
     }
     signal(SIGPIPE, SIG_IGN);
@@ -852,6 +1189,8 @@ int main(int argc, char **argv) {
     if (!strcmp(opt.load, "churn")) return run_churn();
     if (!strcmp(opt.load, "hold")) return run_hold();
     if (!strcmp(opt.load, "lines")) return run_lines();
+    if (!strcmp(opt.load, "echo")) return run_echo();
+    if (!strcmp(opt.load, "echo-hold")) return run_echo_hold();
     usage();
     return 2;
 }

@@ -9,8 +9,8 @@ import dev.kqlisten.boot.event.TcpConnectionOpenedEvent;
 import dev.kqlisten.boot.event.TcpPeerClosedEvent;
 
 /**
- * What the benchmark's data and message listeners share: the per-byte checksum (data listeners),
- * the message count (message listeners), the counts the stats publisher reports, and a listener on every opened, peer-closed and closed event (counted), so
+ * What the benchmark's data, message and echo listeners share: the per-byte checksum (data
+ * listeners), the message count (message listeners), the counts the stats publisher reports, and a listener on every opened, peer-closed and closed event (counted), so
  * that the churn load pays for a listener on each event of a connection's life.
  */
 public abstract class BenchCounter {
@@ -45,6 +45,12 @@ public abstract class BenchCounter {
     protected final void countMessage(int length) {
         this.bytes += length;
         this.messages++;
+    }
+
+    /** Counts a read of {@code length} bytes without looking at them (the echo listener). */
+    protected final void countRead(int length) {
+        this.bytes += length;
+        this.events++;
     }
 
     /** Whether this listener counts messages (framed listeners) rather than data events. */

@@ -19,7 +19,8 @@ import dev.kqlisten.server.TcpListenerInfo;
  * bytes and data events as the data listener ({@link BenchCounter}) counted them when one is enabled, else
  * as the poller counted them; with a message listener, bytes and messages as that listener counted
  * them (message bodies, one per event) and reads as the poller counted them; without one, messages
- * as the poller decoded them; accepted and closed connections as the poller counted them.
+ * as the poller decoded them; bytes written, accepted and closed connections as the poller counted
+ * them.
  */
 @Component
 @ConditionalOnProperty("bench.stats-file")
@@ -72,6 +73,11 @@ public class BenchStatsPublisher implements StatsFile.Source {
             return this.listener.messages();
         }
         return (this.stats != null) ? this.stats.frames() : 0;
+    }
+
+    @Override
+    public long written() {
+        return (this.stats != null) ? this.stats.bytesWritten() : 0;
     }
 
     @Override

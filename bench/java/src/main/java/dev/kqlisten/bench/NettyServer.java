@@ -30,7 +30,9 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
  * {@code lines} each connection's pipeline is a {@link LineBasedFrameDecoder} (LF or CRLF,
  * delimiter stripped, at most {@link #MAX_LINE} bytes, the default of kqlisten's
  * {@code max-frame-length}) before the handler, which then counts messages: the same work
- * as kqlisten's lines listener on {@code TcpMessageReceivedEvent}.
+ * as kqlisten's lines listener on {@code TcpMessageReceivedEvent}. With {@code echo} the handler
+ * writes every {@link ByteBuf} it reads back as it is and flushes at {@code channelReadComplete}:
+ * Netty's own echo server.
  */
 public final class NettyServer {
 
@@ -82,6 +84,13 @@ public final class NettyServer {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf buf = (ByteBuf) msg;
+            if (this.counters.echo) {
+                int n = buf.readableBytes();
+                this.counters.countRead(n);
+                ctx.write(buf);
+                this.counters.countWritten(n);
+                return;
+            }
             if (this.counters.lines) {
                 this.counters.countMessage(buf.readableBytes());
                 buf.release();
@@ -96,6 +105,13 @@ public final class NettyServer {
             }
             this.counters.countRead(buf.readableBytes());
             buf.release();
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (this.counters.echo) {
+                ctx.flush();
+            }
         }
 
         @Override

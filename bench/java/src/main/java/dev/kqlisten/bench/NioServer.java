@@ -13,9 +13,11 @@ import java.util.Iterator;
 
 /**
  * Reference server: one thread, one JDK {@link Selector}, one 64 KiB direct buffer; reads once
- * per readiness and closes on EOF. Usage: {@code NioServer PORT STATS_FILE [count|checksum]}: with
- * {@code checksum} it also sums every byte it reads ({@code get(i)} per byte), the same work as
- * the benchmark's kqlisten data listener.
+ * per readiness and closes on EOF. Usage: {@code NioServer PORT STATS_FILE [count|checksum|echo]}:
+ * with {@code checksum} it also sums every byte it reads ({@code get(i)} per byte), the same work
+ * as the benchmark's kqlisten data listener. With {@code echo} it writes every read back from the
+ * same buffer; what a write leaves is copied to a buffer attached to the key, and the key waits
+ * for {@code OP_WRITE} instead of {@code OP_READ} until that is written.
  */
 public final class NioServer {
 
@@ -45,6 +47,9 @@ public final class NioServer {
                     keys.remove();
                     if (key.isAcceptable()) {
                         acceptAll(server, selector);
+                    }
+                    else if (key.isWritable()) {
+                        flush(key);
                     }
                     else if (key.isReadable()) {
                         read(key, buffer);
@@ -82,17 +87,62 @@ public final class NioServer {
                 this.counters.sum(s);
             }
             this.counters.countRead(n);
+            if (this.counters.echo) {
+                buffer.flip();
+                write(key, buffer);
+            }
         }
         else if (n < 0) {
-            key.cancel();
-            try {
-                channel.close();
-            }
-            catch (IOException ex) {
-                // Closing a reset connection: nothing left to release.
-            }
-            this.counters.countClosed();
+            close(key);
         }
+    }
+
+    /** Echo: writes {@code data} back; what is left waits, copied, for {@code OP_WRITE}. */
+    private void write(SelectionKey key, ByteBuffer data) {
+        if (!writeSome(key, data)) {
+            return;
+        }
+        if (data.hasRemaining()) {
+            ByteBuffer rest = ByteBuffer.allocate(data.remaining());
+            rest.put(data).flip();
+            key.attach(rest);
+            key.interestOps(SelectionKey.OP_WRITE);
+        }
+    }
+
+    /** Echo, {@code OP_WRITE}: writes what waits; once it is all out, reads again. */
+    private void flush(SelectionKey key) {
+        ByteBuffer rest = (ByteBuffer) key.attachment();
+        if (rest == null || !writeSome(key, rest)) {
+            return;
+        }
+        if (!rest.hasRemaining()) {
+            key.attach(null);
+            key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    /** One write of {@code data}'s remaining bytes; false if that failed and closed the connection. */
+    private boolean writeSome(SelectionKey key, ByteBuffer data) {
+        try {
+            this.counters.countWritten(((SocketChannel) key.channel()).write(data));
+            return true;
+        }
+        catch (IOException ex) {
+            close(key);
+            return false;
+        }
+    }
+
+    private void close(SelectionKey key) {
+        key.cancel();
+        try {
+            key.channel().close();
+        }
+        catch (IOException ex) {
+            // Closing a reset connection: nothing left to release.
+        }
+        this.counters.countClosed();
     }
 
 }

@@ -5,13 +5,16 @@ package dev.kqlisten.bench;
  * I/O thread only, volatile so that the publisher thread reads current values. With
  * {@code checksum} (the third argument of both servers) the server also sums every byte it
  * reads, the same work as the benchmark's kqlisten data listener. With {@code lines} (Netty only)
- * the server decodes LF-terminated lines and counts each as a message, its body as bytes.
+ * the server decodes LF-terminated lines and counts each as a message, its body as bytes. With
+ * {@code echo} the server writes back every byte it reads and counts those bytes as written.
  */
 final class ServerCounters implements StatsFile.Source {
 
     final boolean checksum;
 
     final boolean lines;
+
+    final boolean echo;
 
     private volatile long bytes;
 
@@ -25,12 +28,15 @@ final class ServerCounters implements StatsFile.Source {
 
     private volatile long messages;
 
+    private volatile long written;
+
     private volatile boolean ready;
 
-    /** @param args the server's {@code PORT STATS_FILE [count|checksum|lines]} */
+    /** @param args the server's {@code PORT STATS_FILE [count|checksum|lines|echo]} */
     ServerCounters(String[] args) {
         this.checksum = args.length > 2 && args[2].equals("checksum");
         this.lines = args.length > 2 && args[2].equals("lines");
+        this.echo = args.length > 2 && args[2].equals("echo");
     }
 
     /** The running byte sum of checksum mode, for the server to add to in its read loop. */
@@ -52,6 +58,11 @@ final class ServerCounters implements StatsFile.Source {
     void countMessage(int length) {
         this.bytes += length;
         this.messages++;
+    }
+
+    /** {@code n} bytes written back (echo). */
+    void countWritten(int n) {
+        this.written += n;
     }
 
     void countAccepted() {
@@ -90,6 +101,11 @@ final class ServerCounters implements StatsFile.Source {
     @Override
     public long messages() {
         return this.messages;
+    }
+
+    @Override
+    public long written() {
+        return this.written;
     }
 
     @Override

@@ -37,6 +37,11 @@ public final class StatsFile {
         /** Messages (lines) the server's framing delivered; 0 for a server without one. */
         long messages();
 
+        /** Bytes the server wrote back (echo servers); 0 for a server that writes nothing. */
+        default long written() {
+            return 0;
+        }
+
         /** Whether the server listens; the magic is written once this is true. */
         boolean ready();
 
@@ -70,6 +75,7 @@ public final class StatsFile {
             map.putLong(24, source.accepted());
             map.putLong(32, source.closed());
             map.putLong(48, source.messages());
+            map.putLong(56, source.written());
             if (map.getLong(0) != MAGIC && source.ready()) {
                 map.putLong(0, MAGIC);
             }
