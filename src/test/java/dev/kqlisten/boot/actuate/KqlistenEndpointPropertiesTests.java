@@ -53,6 +53,37 @@ class KqlistenEndpointPropertiesTests {
             .getShowDetails()).isEqualTo(Show.ALWAYS);
     }
 
+    /**
+     * The compose profile "haproxy": both replicas require the PROXY protocol from exactly the
+     * address the haproxy service is given, and haproxy sends v2 headers to both and checks
+     * their readiness.
+     */
+    @Test
+    void dockerComposeReplicasTrustTheirHaproxyAndItSendsThemProxyV2() throws Exception {
+        // replica-b is replica-a by a YAML alias (checked below).
+        {
+            Map<String, Object> environment = composeEnvironment("replica-a");
+            dev.kqlisten.boot.KqlistenProperties properties = bind(environment, "kqlisten",
+                    dev.kqlisten.boot.KqlistenProperties.class, new dev.kqlisten.boot.KqlistenProperties());
+            dev.kqlisten.boot.KqlistenProperties.Listener listener = properties.getListeners().get(0);
+            assertThat(listener.getProxyProtocol()).isEqualTo(dev.kqlisten.poller.AccessSettings.ProxyProtocol.REQUIRED);
+            assertThat(listener.getTrustedProxies()).containsExactly("172.28.0.10");
+            assertThat(listener.getPort()).isEqualTo(1815);
+        }
+        String compose = Files.readString(Path.of("docker/docker-compose.yml"));
+        assertThat(compose).contains("replica-b: *replica").contains("ipv4_address: 172.28.0.10");
+        List<String> servers = Files.readAllLines(Path.of("docker/haproxy/haproxy.cfg"))
+            .stream()
+            .map(String::trim)
+            .filter((line) -> line.startsWith("server "))
+            .toList();
+        assertThat(servers).hasSize(2).allSatisfy((server) -> assertThat(server).contains("send-proxy-v2", " check "));
+        assertThat(servers.get(0)).contains("replica-a:1815");
+        assertThat(servers.get(1)).contains("replica-b:1815");
+        assertThat(Files.readString(Path.of("docker/haproxy/haproxy.cfg")))
+            .contains("option httpchk GET /actuator/health/readiness");
+    }
+
     private static <T> T bind(Map<String, Object> environmentVariables, String prefix, Class<T> type, T target) {
         StandardEnvironment environment = new StandardEnvironment();
         // Boot maps KEY_NAME to key.name only for the source named systemEnvironment.
@@ -70,14 +101,14 @@ class KqlistenEndpointPropertiesTests {
         boolean inService = false;
         boolean inEnvironment = false;
         for (String line : lines) {
-            if (line.matches("^  [a-z-]+:\\s*$")) {
-                inService = line.trim().equals(service + ":");
+            if (line.matches("^  [a-z-]+:(\\s*&[a-z-]+)?\\s*$")) {
+                inService = line.trim().split("\\s+")[0].equals(service + ":");
                 inEnvironment = false;
             }
             else if (inService && line.matches("^    [a-z_]+:.*")) {
                 inEnvironment = line.trim().equals("environment:");
             }
-            else if (inService && inEnvironment && line.matches("^      [A-Z_]+: .*")) {
+            else if (inService && inEnvironment && line.matches("^      [A-Z0-9_]+: .*")) {
                 String[] pair = line.trim().split(":\\s*", 2);
                 environment.put(pair[0], pair[1].replace("\"", ""));
             }
