@@ -112,7 +112,8 @@ public class KqlistenConfiguration {
             .stream()
             .map((listener) -> new ServerConfig.Listener(listener.getName(), listener.toListenSpec(),
                     listener.readBufferBytes(), listener.toLimits(), properties.toTransportOptions(listener),
-                    listener.toFraming(), listener.toWriteSettings(), listener.toAccessSettings()))
+                    listener.toFraming(), listener.toWriteSettings(), listener.toAccessSettings(),
+                    listener.getPollers(), listener.getAcceptSpreading()))
             .toList();
         KqlistenProperties.Dispatch dispatch = properties.getDispatch();
         ServerConfig.Dispatch executor = (dispatch.getMode() != KqlistenProperties.Dispatch.Mode.EXECUTOR) ? null

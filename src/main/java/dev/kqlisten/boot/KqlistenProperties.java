@@ -27,9 +27,11 @@ import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.NativeTransportUnavailableException;
 import dev.kqlisten.nativeio.TransportOptions;
 import dev.kqlisten.net.CidrList;
+import dev.kqlisten.poller.AcceptSpreading;
 import dev.kqlisten.poller.AccessSettings;
 import dev.kqlisten.poller.PollerLimits;
 import dev.kqlisten.poller.WriteSettings;
+import dev.kqlisten.server.ServerConfig;
 
 /**
  * Configuration of kqlisten's TCP listeners, bound from {@code kqlisten.*}.
@@ -233,6 +235,12 @@ public class KqlistenProperties implements Validator {
                     errors.rejectValue(path + "port", "duplicate", "must differ from kqlisten.listeners[" + first
                             + "], which listens on the same address and port");
                 }
+            }
+            if (listener.getPollers() < 1 || listener.getPollers() > ServerConfig.Listener.MAX_POLLERS) {
+                errors.rejectValue(path + "pollers", "range", "must be between 1 and " + ServerConfig.Listener.MAX_POLLERS);
+            }
+            if (listener.getAcceptSpreading() == null) {
+                errors.rejectValue(path + "accept-spreading", "required", "must be auto or handoff");
             }
             if (listener.getBacklog() < 0) {
                 errors.rejectValue(path + "backlog", "range", "must be 0 (OS maximum) or positive");
@@ -491,6 +499,21 @@ public class KqlistenProperties implements Validator {
 
         /** Whether to set SO_REUSEPORT, letting several sockets share the address and port. */
         private boolean reusePort;
+
+        /**
+         * Pollers serving this listener, 1 to 64: each is one thread with its own kqueue or
+         * epoll instance, so one poller uses at most one core. Raise it towards the number of
+         * cores when the listener's poller thread is saturated (BENCHMARKS.md).
+         */
+        private int pollers = 1;
+
+        /**
+         * How several pollers share new connections: 'auto' gives each poller a listening socket
+         * of its own on the same port where the kernel spreads connections over such sockets
+         * (Linux SO_REUSEPORT, FreeBSD 12+ SO_REUSEPORT_LB), else as 'handoff'; 'handoff' lets
+         * one poller accept and hand connections to each poller in turn.
+         */
+        private AcceptSpreading acceptSpreading = AcceptSpreading.AUTO;
 
         /**
          * Value of IPV6_V6ONLY on an IPv6 address; set explicitly because the BSDs and Linux
@@ -868,6 +891,22 @@ public class KqlistenProperties implements Validator {
 
         public boolean isReusePort() {
             return this.reusePort;
+        }
+
+        public int getPollers() {
+            return this.pollers;
+        }
+
+        public void setPollers(int pollers) {
+            this.pollers = pollers;
+        }
+
+        public AcceptSpreading getAcceptSpreading() {
+            return this.acceptSpreading;
+        }
+
+        public void setAcceptSpreading(AcceptSpreading acceptSpreading) {
+            this.acceptSpreading = acceptSpreading;
         }
 
         public void setReusePort(boolean reusePort) {

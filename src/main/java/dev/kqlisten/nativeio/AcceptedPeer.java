@@ -61,6 +61,17 @@ public final class AcceptedPeer {
         this.remote = null;
     }
 
+    /**
+     * Records a connection another poller accepted and handed over: its descriptor and the peer's
+     * address, already decoded.
+     */
+    public void handedOver(int fd, InetSocketAddress remote) {
+        this.fd = fd;
+        this.length = 0;
+        this.decoder = null;
+        this.remote = remote;
+    }
+
     /** For {@link Sockets} implementations: records a failed accept. */
     public void clear() {
         this.fd = -1;

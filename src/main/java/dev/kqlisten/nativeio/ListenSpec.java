@@ -15,15 +15,34 @@ import java.util.Objects;
  * @param reusePort whether to set {@code SO_REUSEPORT}
  * @param ipv6Only the value set for {@code IPV6_V6ONLY} on IPv6 sockets; always set
  * explicitly because the default differs between the BSDs and Linux
+ * @param balanced whether to set the option under which the kernel spreads new connections over
+ * every socket bound to this address and port ({@link Sockets#balancesAccepts()}), so that
+ * several pollers each accept a share
  */
 public record ListenSpec(InetAddress address, int port, int backlog, boolean reuseAddress, boolean reusePort,
-        boolean ipv6Only) {
+        boolean ipv6Only, boolean balanced) {
+
+    /** A spec for a listening socket of its own, without {@link #balanced()}. */
+    public ListenSpec(InetAddress address, int port, int backlog, boolean reuseAddress, boolean reusePort,
+            boolean ipv6Only) {
+        this(address, port, backlog, reuseAddress, reusePort, ipv6Only, false);
+    }
 
     public ListenSpec {
         Objects.requireNonNull(address, "address");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
         }
+    }
+
+    /**
+     * This spec for one of several sockets sharing {@code port} with {@link #balanced()} set:
+     * the first socket of a listener binds the configured port (0 included), the others the port
+     * it got.
+     */
+    public ListenSpec balancedOn(int port) {
+        return new ListenSpec(this.address, port, this.backlog, this.reuseAddress, this.reusePort, this.ipv6Only,
+                true);
     }
 
     /** The backlog passed to listen(2): {@link Integer#MAX_VALUE} when the OS maximum is wanted. */

@@ -33,6 +33,16 @@ public interface Sockets extends AutoCloseable {
      */
     int openListener(ListenSpec spec) throws NativeIoException;
 
+    /**
+     * Whether this OS spreads new connections over listening sockets bound to one address and
+     * port with {@link ListenSpec#balanced()}: Linux ({@code SO_REUSEPORT}) and FreeBSD 12+
+     * ({@code SO_REUSEPORT_LB}) do; where this is false, {@link #openListener} refuses a balanced
+     * spec, and one poller accepts for all (docs/native-abi.md §4).
+     */
+    default boolean balancesAccepts() {
+        return false;
+    }
+
     /** getsockname(2) as an address. */
     InetSocketAddress localAddress(int fd) throws NativeIoException;
 

@@ -15,7 +15,10 @@ import dev.kqlisten.nativeio.Sockets;
 /**
  * The listening side of a {@link Poller}: accepting until EAGAIN, the descriptor budget,
  * admission against the connection limits, pausing when descriptors run out, and closing the
- * listening socket. Loop thread only, like everything it touches, except {@link #slotFreed()}.
+ * listening socket. Loop thread only, like everything it touches, except {@link #slotFreed()}
+ * and the {@link ConnectionCounts} it shares with the listener's other pollers. A poller that
+ * only serves connections another one accepted has an acceptor without a listening socket,
+ * which admits and counts but never accepts.
  */
 final class Acceptor {
 
@@ -40,20 +43,18 @@ final class Acceptor {
 
     private final PollerStats stats;
 
-    private final PollerLimits limits;
-
     private final DescriptorBudget budget;
 
     /** Wakes the loop from another thread; a no-op on the loop thread. */
     private final Runnable wakeup;
 
-    /** Per-address counts, only when that limit is configured, so the default path pays nothing. */
-    private final AddressCounts addressCounts;
+    /** The listener's open connections, shared by its pollers. */
+    private final ConnectionCounts counts;
 
     /** Filled by each accept and handed to the poller; reused, so accepting allocates nothing. */
     private final AcceptedPeer peer = new AcceptedPeer();
 
-    private boolean listening = true;
+    private boolean listening;
 
     /** When a paused accept is retried; 0 when not paused or waiting for a slot without a timer. */
     private long resumeNanos;
@@ -94,18 +95,23 @@ final class Acceptor {
 
     private int suppressedWarnings;
 
+    /**
+     * @param listenFd the listening socket, or -1 for a poller that is handed its connections
+     */
     Acceptor(String name, int listenFd, Multiplexer multiplexer, Sockets sockets, PollerStats stats,
-            PollerLimits limits, DescriptorBudget budget, Runnable wakeup) {
+            ConnectionCounts counts, DescriptorBudget budget, Runnable wakeup) {
         this.name = name;
         this.listenFd = listenFd;
         this.multiplexer = multiplexer;
         this.sockets = sockets;
         this.stats = stats;
-        this.limits = limits;
+        this.counts = counts;
         this.budget = budget;
         this.wakeup = wakeup;
-        this.addressCounts = (limits.maxConnectionsPerAddress() > 0) ? new AddressCounts() : null;
-        budget.register(this);
+        this.listening = listenFd >= 0;
+        if (this.listening) {
+            budget.register(this);
+        }
     }
 
     /**
@@ -239,28 +245,18 @@ final class Acceptor {
         }
     }
 
-    /** The limit a new connection from {@code remote} would exceed, or null to admit it. */
-    RejectReason admit(InetSocketAddress remote, int openConnections) {
-        if (this.limits.maxConnections() > 0 && openConnections >= this.limits.maxConnections()) {
-            return RejectReason.MAX_CONNECTIONS;
-        }
-        if (this.addressCounts != null
-                && this.addressCounts.get(remote.getAddress()) >= this.limits.maxConnectionsPerAddress()) {
-            return RejectReason.MAX_CONNECTIONS_PER_ADDRESS;
-        }
-        return null;
+    /**
+     * The limit a new connection from {@code remote} would exceed across the listener's pollers,
+     * or null when it is admitted; an admitted connection holds its place until
+     * {@link #connectionClosed} (also when it fails to open after this).
+     */
+    RejectReason admit(InetSocketAddress remote) {
+        return this.counts.tryOpen(remote.getAddress());
     }
 
-    void connectionOpened(InetSocketAddress remote) {
-        if (this.addressCounts != null) {
-            this.addressCounts.increment(remote.getAddress());
-        }
-    }
-
+    /** An admitted connection's descriptor is closed: its place and its descriptor slot are free. */
     void connectionClosed(InetSocketAddress remote, long now) {
-        if (this.addressCounts != null) {
-            this.addressCounts.decrement(remote.getAddress());
-        }
+        this.counts.closed(remote.getAddress());
         descriptorClosed();
         if (this.stats.acceptPaused) {
             // A descriptor was just freed: retry at the next timer check rather than after the back-off.

@@ -5,8 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Open connections per peer address, for {@code max-connections-per-address}. Loop thread only;
- * used only when that limit is set, so the default path pays nothing.
+ * Open connections per peer address, for {@code max-connections-per-address}. Not thread-safe:
+ * {@link ConnectionCounts} guards it for the pollers of a listener; used only when that limit is
+ * set, so the default path pays nothing.
  */
 final class AddressCounts {
 

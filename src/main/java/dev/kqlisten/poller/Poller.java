@@ -28,6 +28,7 @@ import dev.kqlisten.connection.RejectReason;
 import dev.kqlisten.framing.FrameError;
 import dev.kqlisten.nativeio.AcceptedPeer;
 import dev.kqlisten.nativeio.Errno;
+import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.Multiplexer;
 import dev.kqlisten.nativeio.NativeIoException;
 import dev.kqlisten.nativeio.NativeTransport;
@@ -125,8 +126,18 @@ public final class Poller implements Runnable {
     /** Connections waiting for their PROXY protocol header; {@code null} when the protocol is off. */
     private final ProxyStage proxies;
 
-    /** {@link #opened(int)} as the acceptor's callback, made once: a method reference per event allocates. */
-    private final Consumer<AcceptedPeer> onAccepted = this::opened;
+    /**
+     * {@link #opened} as the acceptor's callback, made once: a method reference per event
+     * allocates. A {@link HandOff} instead when this poller accepts for others; set before
+     * {@link #run()}.
+     */
+    private Consumer<AcceptedPeer> onAccepted = this::opened;
+
+    /** {@link #opened} itself, for connections handed over to this poller. */
+    private final Consumer<AcceptedPeer> onAcceptedHere = this.onAccepted;
+
+    /** The cursor a connection handed over by another poller is opened from; loop thread only. */
+    private final AcceptedPeer handedOver = new AcceptedPeer();
 
     private boolean draining;
 
@@ -149,7 +160,7 @@ public final class Poller implements Runnable {
     private volatile Thread loopThread;
 
     private Poller(PollerConfig config, NativeTransport transport, PollerListener listener, int listenFd,
-            InetSocketAddress localAddress, int maxEvents, LongSupplier clock) {
+            InetSocketAddress localAddress, int maxEvents, ConnectionCounts counts, LongSupplier clock) {
         this.clock = clock;
         this.iterationNanos = clock.getAsLong();
         this.config = config;
@@ -163,7 +174,7 @@ public final class Poller implements Runnable {
         this.ready = new ReadyEvents(maxEvents);
         PollerLimits limits = config.limits();
         this.acceptor = new Acceptor(config.listenerName(), listenFd, this.multiplexer, this.sockets, this.stats,
-                limits, config.descriptors(), this::wakeup);
+                counts, config.descriptors(), this::wakeup);
         this.reads = new ReadPath(this.sockets, config.readBufferSize(), this.listener, this.stats, new ReadPath.Ends() {
 
             @Override
@@ -231,13 +242,33 @@ public final class Poller implements Runnable {
 
     static Poller open(PollerConfig config, NativeTransport transport, int maxEvents, PollerListener listener,
             LongSupplier clock) throws NativeIoException {
+        return open(config, transport, maxEvents, listener, new ConnectionCounts(config.limits()), config.listen(),
+                null, clock);
+    }
+
+    /**
+     * Opens one of the pollers of a listener ({@link PollerGroup}).
+     *
+     * @param counts the listener's open connections, shared by its pollers
+     * @param listen the socket to listen on, or {@code null} for a poller that is handed its
+     * connections by another one
+     * @param servedAddress the listener's bound address, when {@code listen} is {@code null}
+     */
+    static Poller open(PollerConfig config, NativeTransport transport, int maxEvents, PollerListener listener,
+            ConnectionCounts counts, ListenSpec listen, InetSocketAddress servedAddress, LongSupplier clock)
+            throws NativeIoException {
         int fd = -1;
         Poller poller = null;
         try {
-            fd = transport.sockets().openListener(config.listen());
-            InetSocketAddress bound = transport.sockets().localAddress(fd);
-            poller = new Poller(config, transport, listener, fd, bound, maxEvents, clock);
-            transport.multiplexer().register(fd, LISTENER_ID);
+            InetSocketAddress bound = servedAddress;
+            if (listen != null) {
+                fd = transport.sockets().openListener(listen);
+                bound = transport.sockets().localAddress(fd);
+            }
+            poller = new Poller(config, transport, listener, fd, bound, maxEvents, counts, clock);
+            if (fd >= 0) {
+                transport.multiplexer().register(fd, LISTENER_ID);
+            }
             listener.attached(poller.readSwitch);
             return poller;
         }
@@ -487,7 +518,13 @@ public final class Poller implements Runnable {
             this.stats.countAcceptError(ex.kind());
             logger.log(Level.WARNING, "Listener '" + name() + "': could not set up an accepted connection", ex);
             this.sockets.close(fd);
-            this.acceptor.descriptorClosed();
+            if (this.proxies == null) {
+                // Admitted above: its place under the limits is given back with the descriptor.
+                this.acceptor.connectionClosed(remote, this.iterationNanos);
+            }
+            else {
+                this.acceptor.descriptorClosed();
+            }
             return;
         }
         if (this.proxies != null) {
@@ -503,7 +540,7 @@ public final class Poller implements Runnable {
         if (!this.config.access().allows(client)) {
             return RejectReason.SOURCE_NOT_ALLOWED;
         }
-        return this.acceptor.admit(client, this.connections.size());
+        return this.acceptor.admit(client);
     }
 
     /** A connection whose PROXY header named {@code client}: admitted and opened, or rejected (null). */
@@ -539,7 +576,8 @@ public final class Poller implements Runnable {
                 logger.log(Level.WARNING, "Listener '" + name() + "': could not set up an accepted connection", ex);
                 this.multiplexer.forget(fd);
                 this.sockets.close(fd);
-                this.acceptor.descriptorClosed();
+                // Admitted: its place under the limits is given back with the descriptor.
+                this.acceptor.connectionClosed(remote, this.iterationNanos);
                 return null;
             }
         }
@@ -549,7 +587,6 @@ public final class Poller implements Runnable {
         outbound.connection = connection;
         this.connections.put(connection);
         this.writers.put(id, outbound);
-        this.acceptor.connectionOpened(remote);
         this.stats.accepted++;
         this.stats.activeConnections = this.connections.size();
         this.listener.opened(info);
@@ -882,6 +919,37 @@ public final class Poller implements Runnable {
     public void shutdown() {
         this.shutdownRequested = true;
         wakeup();
+    }
+
+    /**
+     * Makes this poller accept for all of {@code pollers} (itself among them), handing each new
+     * connection to the next in turn. Before {@link #run()}.
+     */
+    void handOffTo(Poller[] pollers) {
+        this.onAccepted = new HandOff(this, this.onAccepted, pollers);
+    }
+
+    /**
+     * Opens, on this poller's loop, a connection another poller of the listener accepted; any
+     * thread. The descriptor holds a slot of the shared descriptor budget already. Once this
+     * poller has stopped the descriptor is closed instead.
+     */
+    void handOver(int fd, InetSocketAddress remote) {
+        Runnable command = () -> {
+            if (this.released.get()) {
+                this.sockets.close(fd);
+                this.acceptor.descriptorClosed();
+                return;
+            }
+            this.handedOver.handedOver(fd, remote);
+            this.onAcceptedHere.accept(this.handedOver);
+        };
+        execute(command);
+        if (this.released.get() && this.commands.remove(command)) {
+            // Queued after the last commands ran: nobody else will.
+            this.sockets.close(fd);
+            this.acceptor.descriptorClosed();
+        }
     }
 
     /** Runs {@code command} on the loop thread at the start of its next iteration; any thread. */

@@ -1,5 +1,6 @@
 package dev.kqlisten.poller;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import dev.kqlisten.connection.CloseReason;
@@ -253,6 +254,61 @@ public final class PollerStats {
 
     public long loopFailures() {
         return this.loopFailures;
+    }
+
+    /**
+     * The counters of several pollers of one listener as one: counts and gauges summed, the
+     * oldest wake-up and the oldest dispatch still running, paused when any is paused. A
+     * snapshot; the one poller's own, live counters when there is one.
+     */
+    public static PollerStats sum(List<PollerStats> pollers) {
+        if (pollers.size() == 1) {
+            return pollers.get(0);
+        }
+        PollerStats sum = new PollerStats();
+        sum.lastWakeNanos = Long.MAX_VALUE;
+        for (PollerStats p : pollers) {
+            sum.accepted += p.accepted;
+            sum.closed += p.closed;
+            sum.bytesRead += p.bytesRead;
+            sum.reads += p.reads;
+            sum.dataEvents += p.dataEvents;
+            sum.wakeups += p.wakeups;
+            sum.listenerFailures += p.listenerFailures;
+            sum.activeConnections += p.activeConnections;
+            sum.acceptErrors += p.acceptErrors;
+            sum.loopIterations += p.loopIterations;
+            sum.loopFailures += p.loopFailures;
+            sum.rejected += p.rejected;
+            sum.bytesWritten += p.bytesWritten;
+            sum.writes += p.writes;
+            sum.writeQueueBytes += p.writeQueueBytes;
+            sum.writabilityChanges += p.writabilityChanges;
+            sum.frames += p.frames;
+            sum.partialFrames += p.partialFrames;
+            sum.acceptPauses += p.acceptPauses;
+            sum.acceptPaused |= p.acceptPaused;
+            long wake = p.lastWakeNanos;
+            if (wake - sum.lastWakeNanos < 0 || sum.lastWakeNanos == Long.MAX_VALUE) {
+                sum.lastWakeNanos = wake;
+            }
+            long started = p.dispatchStartedNanos;
+            if (started != 0 && (sum.dispatchStartedNanos == 0 || started - sum.dispatchStartedNanos < 0)) {
+                sum.dispatchStartedNanos = started;
+            }
+            add(sum.closedByReason, p.closedByReason);
+            add(sum.rejectedByReason, p.rejectedByReason);
+            add(sum.frameErrorsByError, p.frameErrorsByError);
+            add(sum.acceptPausesByReason, p.acceptPausesByReason);
+            add(sum.acceptErrorsByErrno, p.acceptErrorsByErrno);
+        }
+        return sum;
+    }
+
+    private static void add(AtomicLongArray sum, AtomicLongArray part) {
+        for (int i = 0; i < sum.length(); i++) {
+            sum.set(i, sum.get(i) + part.get(i));
+        }
     }
 
 }

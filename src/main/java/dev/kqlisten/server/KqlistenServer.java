@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -26,15 +27,20 @@ import dev.kqlisten.dispatch.OrderedDispatcher;
 import dev.kqlisten.nativeio.DescriptorLimit;
 import dev.kqlisten.nativeio.Errno;
 import dev.kqlisten.nativeio.NativeIoException;
+import dev.kqlisten.poller.AcceptSpreading;
 import dev.kqlisten.poller.DescriptorBudget;
 import dev.kqlisten.poller.Poller;
 import dev.kqlisten.poller.PollerConfig;
+import dev.kqlisten.poller.PollerGroup;
 import dev.kqlisten.poller.PollerListener;
+import dev.kqlisten.poller.PollerObserver;
 
 /**
- * Kqlisten's TCP server: one {@link Poller} and one non-daemon thread {@code kqlisten-poller-N}
- * (N = position in {@link ServerConfig#listeners()} + 1) per listener, all reporting to one
- * {@link PollerListener}. Plain Java; {@code dev.kqlisten.boot} runs it in a Spring context.
+ * Kqlisten's TCP server: per listener a {@link PollerGroup} of {@link ServerConfig.Listener#pollers()}
+ * pollers, each on a non-daemon thread {@code kqlisten-poller-N} (N = position in
+ * {@link ServerConfig#listeners()} + 1), or {@code kqlisten-poller-N-M} (M = 1, 2, ...) when the
+ * listener has several, all reporting to one {@link PollerListener}. Plain Java;
+ * {@code dev.kqlisten.boot} runs it in a Spring context.
  * <p>
  * {@link #start()} binds every listener synchronously on the calling thread, so a port clash
  * fails there with a {@link ListenerBindException}; only when all are bound do the threads
@@ -101,7 +107,7 @@ public class KqlistenServer {
                 return;
             }
             DescriptorBudget budget = descriptorBudget();
-            List<Poller> opened = new ArrayList<>(this.config.listeners().size());
+            List<PollerGroup> opened = new ArrayList<>(this.config.listeners().size());
             this.dispatch = executorDispatch(this.config.dispatch());
             try {
                 for (int i = 0; i < this.config.listeners().size(); i++) {
@@ -123,7 +129,7 @@ public class KqlistenServer {
             this.descriptors = budget;
             logger.info("Kqlisten started on {} with {}", this.running.stream()
                     .map((r) -> SocketAddresses.format(r.address()) + " (" + r.name() + ")")
-                    .collect(Collectors.joining(", ")), this.running.get(0).poller().backend());
+                    .collect(Collectors.joining(", ")), this.running.get(0).group().backend());
         }
     }
 
@@ -169,16 +175,23 @@ public class KqlistenServer {
         return (os instanceof UnixOperatingSystemMXBean unix) ? unix.getOpenFileDescriptorCount() : -1;
     }
 
-    private Poller open(int index, ServerConfig.Listener listener, DescriptorBudget budget) {
+    private PollerGroup open(int index, ServerConfig.Listener listener, DescriptorBudget budget) {
         PollerConfig pollerConfig = new PollerConfig(listener.name(), listener.listen(), listener.readBufferSize(),
                 listener.limits(), budget, listener.framing(), listener.writes(), listener.access());
         ExecutorDispatch executorDispatch = this.dispatch;
-        PollerListener target = (executorDispatch != null)
-                ? executorDispatch.dispatcher(this.listener, listener.readBufferSize()) : this.listener;
+        // A dispatcher serves one poller: it suspends reads through that poller's flow control.
+        Supplier<PollerListener> targets = (executorDispatch != null)
+                ? () -> executorDispatch.dispatcher(this.listener, listener.readBufferSize()) : () -> this.listener;
         try {
-            // Poller.open owns the transport from here on, and closes it if it throws.
-            return Poller.open(pollerConfig, this.transports.open(listener.transport()),
-                    listener.transport().maxEvents(), target);
+            // The pollers own their transports from here on, and close them if opening fails.
+            PollerGroup group = PollerGroup.open(pollerConfig, listener.pollers(), listener.spreading(),
+                    () -> this.transports.open(listener.transport()), listener.transport().maxEvents(), targets);
+            if (group.handsOff()) {
+                logger.info("[{}] {} pollers; one accepts and hands connections to each in turn (the kernel does "
+                        + "not spread them over sockets sharing a port{})", listener.name(), listener.pollers(),
+                        (listener.spreading() == AcceptSpreading.HANDOFF) ? ", or accept-spreading is handoff" : "");
+            }
+            return group;
         }
         catch (NativeIoException ex) {
             if (ex.kind() == Errno.EADDRINUSE) {
@@ -190,20 +203,30 @@ public class KqlistenServer {
         }
     }
 
-    private List<Running> startThreads(List<Poller> opened) {
+    private List<Running> startThreads(List<PollerGroup> opened) {
         List<Running> started = new ArrayList<>(opened.size());
         try {
             for (int i = 0; i < opened.size(); i++) {
-                Poller poller = opened.get(i);
-                String name = poller.name();
-                poller.observe(this.observers.starting(name, poller.stats()));
-                Thread thread = new Thread(poller, "kqlisten-poller-" + (i + 1));
-                thread.setDaemon(false);
-                thread.setUncaughtExceptionHandler((t, ex) -> logger.error(
-                        "Poller thread {} of listener '{}' died; the listener no longer serves connections",
-                        t.getName(), name, ex));
-                thread.start();
-                started.add(new Running(name, poller, thread, poller.localAddress()));
+                PollerGroup group = opened.get(i);
+                String name = group.name();
+                List<Poller> pollers = group.pollers();
+                PollerObserver observer = this.observers.starting(name, pollers.stream().map(Poller::stats).toList());
+                List<Thread> threads = new ArrayList<>(pollers.size());
+                for (int j = 0; j < pollers.size(); j++) {
+                    Poller poller = pollers.get(j);
+                    poller.observe(observer);
+                    String threadName = "kqlisten-poller-" + (i + 1) + ((pollers.size() > 1) ? "-" + (j + 1) : "");
+                    threads.add(new Thread(poller, threadName));
+                }
+                Running running = new Running(name, group, List.copyOf(threads), group.localAddress());
+                for (Thread thread : threads) {
+                    thread.setDaemon(false);
+                    thread.setUncaughtExceptionHandler((t, ex) -> logger.error(
+                            "Poller thread {} of listener '{}' died; the listener no longer serves connections",
+                            t.getName(), name, ex));
+                    thread.start();
+                }
+                started.add(running);
             }
             return List.copyOf(started);
         }
@@ -249,11 +272,11 @@ public class KqlistenServer {
             try {
                 if (graceful) {
                     logger.info("[{}] draining: listening socket closed, open connections ({}) may go on for up to {}",
-                            r.name(), r.poller().stats().activeConnections(), simple(timeout));
-                    r.poller().drain(timeout);
+                            r.name(), r.info().stats().activeConnections(), simple(timeout));
+                    r.group().drain(timeout);
                 }
                 else {
-                    r.poller().shutdown();
+                    r.group().shutdown();
                 }
             }
             catch (RuntimeException ex) {
@@ -262,18 +285,20 @@ public class KqlistenServer {
         }
         long deadline = System.nanoTime() + timeout.toNanos() + (graceful ? this.config.joinMargin().toNanos() : 0);
         for (Running r : stopping) {
-            try {
-                long remaining = deadline - System.nanoTime();
-                if (remaining > 0) {
-                    TimeUnit.NANOSECONDS.timedJoin(r.thread(), remaining);
+            for (Thread thread : r.threads()) {
+                try {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining > 0) {
+                        TimeUnit.NANOSECONDS.timedJoin(thread, remaining);
+                    }
                 }
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-            if (r.thread().isAlive()) {
-                logger.warn("Poller thread {} of listener '{}' did not end within {}; abandoning it",
-                        r.thread().getName(), r.name(), timeout);
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                if (thread.isAlive()) {
+                    logger.warn("Poller thread {} of listener '{}' did not end within {}; abandoning it",
+                            thread.getName(), r.name(), timeout);
+                }
             }
         }
     }
@@ -293,9 +318,9 @@ public class KqlistenServer {
         }
     }
 
-    private static void closeUnstartedQuietly(Poller poller) {
+    private static void closeUnstartedQuietly(PollerGroup group) {
         try {
-            poller.closeUnstarted();
+            group.closeUnstarted();
         }
         catch (RuntimeException ex) {
             logger.warn("Releasing an unstarted poller failed", ex);
@@ -313,13 +338,13 @@ public class KqlistenServer {
 
     /**
      * The open connections of the running listener {@code listenerName}, taken on its poller
-     * thread; completes empty when no such listener runs.
+     * threads; completes empty when no such listener runs.
      */
     public CompletableFuture<List<ConnectionSnapshot>> connections(String listenerName) {
         return this.running.stream()
             .filter((r) -> r.name().equals(listenerName))
             .findFirst()
-            .map((r) -> r.poller().connections())
+            .map((r) -> r.group().connections())
             .orElseGet(() -> CompletableFuture.completedFuture(List.of()));
     }
 
@@ -331,7 +356,7 @@ public class KqlistenServer {
      */
     public ConnectionWriter writer(long id) {
         for (Running running : this.running) {
-            ConnectionWriter writer = running.poller().writer(id);
+            ConnectionWriter writer = running.group().writer(id);
             if (writer != null) {
                 return writer;
             }
@@ -345,7 +370,7 @@ public class KqlistenServer {
      */
     public CompletableFuture<Boolean> closeConnection(long id) {
         List<CompletableFuture<Boolean>> attempts = this.running.stream()
-            .map((r) -> r.poller().close(id, CloseReason.OPERATOR))
+            .map((r) -> r.group().close(id, CloseReason.OPERATOR))
             .toList();
         return CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new))
             .thenApply((done) -> attempts.stream().anyMatch(CompletableFuture::join));
@@ -361,7 +386,7 @@ public class KqlistenServer {
     /** {@code kqueue} or {@code epoll}; {@code null} when stopped. */
     public String getBackend() {
         List<Running> current = this.running;
-        return current.isEmpty() ? null : current.get(0).poller().backend();
+        return current.isEmpty() ? null : current.get(0).group().backend();
     }
 
     /**
@@ -378,11 +403,16 @@ public class KqlistenServer {
         return this.descriptors;
     }
 
-    private record Running(String name, Poller poller, Thread thread, InetSocketAddress address) {
+    private record Running(String name, PollerGroup group, List<Thread> threads, InetSocketAddress address) {
 
         TcpListenerInfo info() {
-            return new TcpListenerInfo(this.name, this.address, this.poller.backend(), this.thread.getName(),
-                    this.thread.isAlive(), this.poller.stats());
+            List<TcpListenerInfo.PollerInfo> pollers = new ArrayList<>(this.threads.size());
+            for (int i = 0; i < this.threads.size(); i++) {
+                Thread thread = this.threads.get(i);
+                pollers.add(new TcpListenerInfo.PollerInfo(thread.getName(), thread.isAlive(),
+                        this.group.pollers().get(i).stats()));
+            }
+            return new TcpListenerInfo(this.name, this.address, this.group.backend(), pollers);
         }
 
     }

@@ -1,26 +1,28 @@
 package dev.kqlisten.server;
 
+import java.util.List;
+
 import dev.kqlisten.poller.PollerObserver;
 import dev.kqlisten.poller.PollerStats;
 
 /**
- * Told by {@link KqlistenServer} about every poller it starts, before the poller's thread
- * runs; supplies the {@link PollerObserver} of that poller's loop. Implemented by metrics, so
+ * Told by {@link KqlistenServer} about every listener it starts, before its poller threads
+ * run; supplies the {@link PollerObserver} of those pollers' loops. Implemented by metrics, so
  * that they see the live counters of each listener across restarts.
  */
 @FunctionalInterface
 public interface PollerObservers {
 
     /** Observes nothing. */
-    PollerObservers NONE = (listenerName, stats) -> PollerObserver.NONE;
+    PollerObservers NONE = (listenerName, pollers) -> PollerObserver.NONE;
 
     /**
-     * A poller is about to start.
+     * A listener's pollers are about to start.
      *
      * @param listenerName the listener's name
-     * @param stats the new poller's counters, live
-     * @return the observer its loop calls once per iteration, on the poller thread
+     * @param pollers the counters of each of its new pollers, live
+     * @return the observer their loops call once per iteration, each on its own poller thread
      */
-    PollerObserver starting(String listenerName, PollerStats stats);
+    PollerObserver starting(String listenerName, List<PollerStats> pollers);
 
 }

@@ -8,6 +8,7 @@ import dev.kqlisten.framing.Framing;
 import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.TransportOptions;
 import dev.kqlisten.poller.AccessSettings;
+import dev.kqlisten.poller.AcceptSpreading;
 import dev.kqlisten.poller.PollerLimits;
 import dev.kqlisten.poller.WriteSettings;
 
@@ -48,21 +49,34 @@ public record ServerConfig(List<Listener> listeners, Duration shutdownTimeout, D
     }
 
     /**
-     * One listening socket and its poller.
+     * One listener and its pollers.
      *
      * @param name the listener's name, carried by its events
      * @param listen where and how to listen
      * @param readBufferSize the most bytes read from a connection per readiness event
      * @param limits connection limits and the idle timeout
-     * @param transport the transport its poller opens (a transport serves one poller)
+     * @param transport the transport each of its pollers opens (a transport serves one poller)
      * @param framing how connections' bytes are split into frames
      * @param writes water marks, queue bound and half-close of connections' output
      * @param access allowed sources and the PROXY protocol
+     * @param pollers how many pollers (threads with a readiness queue each) serve the listener,
+     * 1 to {@link #MAX_POLLERS}
+     * @param spreading how new connections are shared among the pollers
      */
     public record Listener(String name, ListenSpec listen, int readBufferSize, PollerLimits limits,
-            TransportOptions transport, Framing framing, WriteSettings writes, AccessSettings access) {
+            TransportOptions transport, Framing framing, WriteSettings writes, AccessSettings access, int pollers,
+            AcceptSpreading spreading) {
 
-        /** A listener open to everyone, without the PROXY protocol. */
+        /** The most pollers one listener may have. */
+        public static final int MAX_POLLERS = 64;
+
+        /** A listener with one poller. */
+        public Listener(String name, ListenSpec listen, int readBufferSize, PollerLimits limits,
+                TransportOptions transport, Framing framing, WriteSettings writes, AccessSettings access) {
+            this(name, listen, readBufferSize, limits, transport, framing, writes, access, 1, AcceptSpreading.AUTO);
+        }
+
+        /** A listener with one poller, open to everyone, without the PROXY protocol. */
         public Listener(String name, ListenSpec listen, int readBufferSize, PollerLimits limits,
                 TransportOptions transport, Framing framing, WriteSettings writes) {
             this(name, listen, readBufferSize, limits, transport, framing, writes, AccessSettings.OPEN);
@@ -88,6 +102,10 @@ public record ServerConfig(List<Listener> listeners, Duration shutdownTimeout, D
             Objects.requireNonNull(framing, "framing");
             Objects.requireNonNull(writes, "writes");
             Objects.requireNonNull(access, "access");
+            Objects.requireNonNull(spreading, "spreading");
+            if (pollers < 1 || pollers > MAX_POLLERS) {
+                throw new IllegalArgumentException("pollers must be between 1 and " + MAX_POLLERS + ", was " + pollers);
+            }
         }
 
     }

@@ -63,10 +63,39 @@ class SoakIntegrationTests {
 
     @BackendTest
     void everyByteOfAThousandConcurrentStreamsArrivesInOrder(TestBackend backend) throws Exception {
+        TcpListenerInfo listener = soak(backend, "soak");
+        assertThat(listener.pollers()).hasSize(1);
+    }
+
+    /**
+     * Two pollers, each with a listening socket of its own on the same port: the kernel hashes
+     * connections by their 4-tuple (Linux SO_REUSEPORT; FreeBSD SO_REUSEPORT_LB), so over a
+     * thousand connections each gets some, though not an even split.
+     */
+    @BackendTest
+    void twoPollersSpreadByTheKernelLoseNothing(TestBackend backend) throws Exception {
+        TcpListenerInfo listener = soak(backend, "soak-2-pollers", "--kqlisten.listeners[0].pollers=2");
+        assertThat(listener.pollers()).hasSize(2)
+            .allSatisfy((poller) -> assertThat(poller.stats().accepted()).as(poller.threadName()).isPositive());
+    }
+
+    /** Two pollers, the first accepting for both and handing connections to each in turn: an exact half each. */
+    @BackendTest
+    void twoPollersWithHandOffLoseNothing(TestBackend backend) throws Exception {
+        TcpListenerInfo listener = soak(backend, "soak-handoff", "--kqlisten.listeners[0].pollers=2",
+                "--kqlisten.listeners[0].accept-spreading=handoff");
+        assertThat(listener.pollers()).extracting(TcpListenerInfo.PollerInfo::threadName)
+            .containsExactly("kqlisten-poller-1-1", "kqlisten-poller-1-2");
+        assertThat(listener.pollers()).allSatisfy((poller) -> assertThat(poller.stats().accepted())
+            .as(poller.threadName()).isEqualTo(CONNECTIONS / 2));
+    }
+
+    /** Runs the soak against an application started with {@code args}; returns its listener as it ended. */
+    private TcpListenerInfo soak(TestBackend backend, String label, String... args) throws Exception {
         List<Plan> plans = plans(CONNECTIONS);
         List<Socket> clients = new ArrayList<>();
         ExecutorService writers = Executors.newFixedThreadPool(32);
-        try (ConfigurableApplicationContext context = TestApplication.start(backend)) {
+        try (ConfigurableApplicationContext context = TestApplication.start(backend, args)) {
             int port = TestApplication.port(context);
             TrafficRecorder recorder = TestApplication.events(context).recorder();
             // Every connection is open before the first byte is sent.
@@ -98,14 +127,15 @@ class SoakIntegrationTests {
                 }
                 bytes += (trace != null) ? trace.count() : 0;
             }
-            String summary = "soak[" + backend + "]: connections=" + CONNECTIONS + " bytes=" + bytes + " mismatches="
+            String summary = label + "[" + backend + "]: connections=" + CONNECTIONS + " bytes=" + bytes + " mismatches="
                     + mismatches.size();
-            report(backend, summary);
+            report(label, backend, summary);
             assertThat(mismatches).as(summary).isEmpty();
             TcpListenerInfo listener = TestApplication.listener(context);
             assertThat(listener.stats().accepted()).isEqualTo(CONNECTIONS);
             assertThat(listener.stats().bytesRead()).isEqualTo(bytes);
             assertThat(listener.stats().activeConnections()).isZero();
+            return listener;
         }
         finally {
             writers.shutdownNow();
@@ -116,9 +146,9 @@ class SoakIntegrationTests {
         }
     }
 
-    private static void report(TestBackend backend, String summary) throws IOException {
+    private static void report(String label, TestBackend backend, String summary) throws IOException {
         System.out.println(summary);
-        Path file = Path.of(System.getProperty("basedir", "."), "target", "soak", "soak-" + backend + ".txt");
+        Path file = Path.of(System.getProperty("basedir", "."), "target", "soak", label + "-" + backend + ".txt");
         Files.createDirectories(file.getParent());
         Files.writeString(file, summary + System.lineSeparator(), StandardCharsets.UTF_8);
     }

@@ -173,7 +173,7 @@ class KqlistenServerTests {
         this.observers = (name, pollerStats) -> {
             FakeTransport fake = this.transports.opened.get(name.equals("a") ? 0 : 1);
             seen.add(name + (fake.loopThread() == null));
-            stats.add(pollerStats);
+            stats.addAll(pollerStats);
             return observer;
         };
         start(listener("a", 0), listener("b", 7002));

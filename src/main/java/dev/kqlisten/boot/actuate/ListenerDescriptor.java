@@ -17,11 +17,12 @@ import dev.kqlisten.server.TcpListenerInfo;
  * @param backend {@code kqueue} or {@code epoll}
  * @param state RUNNING, STALLED, DEAD or STOPPED
  * @param reason why it is not RUNNING, or {@code null}
- * @param activeConnections open connections
- * @param totals counters since the listener (re)started
+ * @param pollers how many pollers serve it
+ * @param activeConnections open connections, on all of its pollers
+ * @param totals counters since the listener (re)started, summed over its pollers
  */
 public record ListenerDescriptor(String name, String address, int port, String backend, String state, String reason,
-        int activeConnections, Map<String, Long> totals) {
+        int pollers, int activeConnections, Map<String, Long> totals) {
 
     static ListenerDescriptor of(TcpListenerInfo info, ListenerState state) {
         PollerStats stats = info.stats();
@@ -33,7 +34,8 @@ public record ListenerDescriptor(String name, String address, int port, String b
         totals.put("acceptErrors", stats.acceptErrors());
         totals.put("loopFailures", stats.loopFailures());
         return new ListenerDescriptor(info.name(), info.address().getAddress().getHostAddress(),
-                info.address().getPort(), info.backend(), state.status().name(), state.reason(), stats.activeConnections(),
+                info.address().getPort(), info.backend(), state.status().name(), state.reason(), info.pollers().size(),
+                stats.activeConnections(),
                 totals);
     }
 

@@ -11,8 +11,8 @@ import dev.kqlisten.server.KqlistenServer;
 import dev.kqlisten.server.TcpListenerInfo;
 
 /**
- * Health of one listener of {@link KqlistenServer}: UP while it runs, its poller thread is
- * alive and the loop is waiting or has been handling its current batch for less than
+ * Health of one listener of {@link KqlistenServer}: UP while it runs, every poller thread of it
+ * is alive and each loop is waiting or has been handling its current batch for less than
  * {@code kqlisten.health.stall-threshold}; DOWN with a reason otherwise. Idle time is not a
  * fault: a loop with nothing to do waits without a timeout.
  */
@@ -54,6 +54,7 @@ class ListenerHealthIndicator extends AbstractHealthIndicator {
                 .withDetail("address", info.address().getAddress().getHostAddress())
                 .withDetail("port", info.address().getPort())
                 .withDetail("thread", info.threadName())
+                .withDetail("pollers", info.pollers().size())
                 .withDetail("activeConnections", stats.activeConnections())
                 .withDetail("lastIterationAgeMillis", Duration.ofNanos(now - stats.lastWakeNanos()).toMillis())
                 .withDetail("loopFailures", stats.loopFailures());

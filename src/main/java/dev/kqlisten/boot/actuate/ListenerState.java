@@ -17,13 +17,13 @@ record ListenerState(Status status, String reason) {
     /** The states a listener can be in; only {@link #RUNNING} serves. */
     enum Status {
 
-        /** Its poller accepts and reads. */
+        /** Its pollers accept and read. */
         RUNNING,
 
-        /** Its poller has been handling one batch for longer than the stall threshold. */
+        /** One of its pollers has been handling one batch for longer than the stall threshold. */
         STALLED,
 
-        /** Its poller thread has died. */
+        /** One of its poller threads has died. */
         DEAD,
 
         /** No poller runs for it. */
@@ -46,20 +46,31 @@ record ListenerState(Status status, String reason) {
         if (info == null) {
             return new ListenerState(Status.STOPPED, "listener '" + listenerName + "' is not running");
         }
-        if (!info.alive()) {
-            return new ListenerState(Status.DEAD,
-                    "poller thread " + info.threadName() + " died; the listener no longer accepts or reads (see the log)");
+        // Any poller that is dead or stalled takes the listener down: its connections are not served.
+        for (TcpListenerInfo.PollerInfo poller : info.pollers()) {
+            if (!poller.alive()) {
+                return new ListenerState(Status.DEAD, "poller thread " + poller.threadName()
+                        + " died; the listener no longer accepts or reads" + others(info) + " (see the log)");
+            }
         }
-        long started = info.stats().dispatchStartedNanos();
-        if (started != 0) {
-            Duration busy = Duration.ofNanos(nanoNow - started);
-            if (busy.compareTo(stallThreshold) > 0) {
-                return new ListenerState(Status.STALLED, "poller thread " + info.threadName() + " has been handling "
-                        + "one batch of events for " + busy.toMillis() + " ms (kqlisten.health.stall-threshold is "
-                        + stallThreshold.toMillis() + " ms), probably blocked in an event listener");
+        for (TcpListenerInfo.PollerInfo poller : info.pollers()) {
+            long started = poller.stats().dispatchStartedNanos();
+            if (started != 0) {
+                Duration busy = Duration.ofNanos(nanoNow - started);
+                if (busy.compareTo(stallThreshold) > 0) {
+                    return new ListenerState(Status.STALLED, "poller thread " + poller.threadName()
+                            + " has been handling one batch of events for " + busy.toMillis()
+                            + " ms (kqlisten.health.stall-threshold is " + stallThreshold.toMillis()
+                            + " ms), probably blocked in an event listener");
+                }
             }
         }
         return new ListenerState(Status.RUNNING, null);
+    }
+
+    /** With several pollers, a dead one leaves the connections of the others served. */
+    private static String others(TcpListenerInfo info) {
+        return (info.pollers().size() > 1) ? " on its connections" : "";
     }
 
     static TcpListenerInfo find(List<TcpListenerInfo> running, String listenerName) {

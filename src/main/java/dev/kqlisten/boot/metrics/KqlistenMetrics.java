@@ -56,12 +56,12 @@ public class KqlistenMetrics implements MeterBinder, PollerObservers {
     }
 
     @Override
-    public PollerObserver starting(String listenerName, PollerStats stats) {
+    public PollerObserver starting(String listenerName, List<PollerStats> pollers) {
         ListenerStats listener = this.listeners.get(listenerName);
         if (listener == null) {
             return PollerObserver.NONE;
         }
-        listener.started(stats);
+        listener.started(pollers);
         return listener;
     }
 

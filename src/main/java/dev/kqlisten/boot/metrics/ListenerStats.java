@@ -15,8 +15,9 @@ import dev.kqlisten.poller.PollerObserver;
 import dev.kqlisten.poller.PollerStats;
 
 /**
- * The counters of every poller one listener has had (a stop and start creates a new poller),
- * so that totals stay monotonic across restarts, plus the iteration meters its loop feeds.
+ * The counters of every poller one listener has had (a listener may have several, and a stop
+ * and start creates new ones), so that totals are sums over its pollers and stay monotonic
+ * across restarts, plus the iteration meters its loops feed. No meter is per poller.
  */
 final class ListenerStats implements PollerObserver {
 
@@ -25,16 +26,20 @@ final class ListenerStats implements PollerObserver {
     private static final Duration[] DISPATCH_BUCKETS = { Duration.ofNanos(100_000), Duration.ofMillis(1),
             Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10) };
 
-    /** Appended by the starting thread, read by metrics; the last one is the current poller's. */
+    /** Appended by the starting thread, read by metrics. */
     private final List<PollerStats> generations = new CopyOnWriteArrayList<>();
+
+    /** The pollers of the current start; empty before the first. */
+    private volatile List<PollerStats> current = List.of();
 
     /** Set when bound to a registry; read by the poller thread. */
     private volatile DistributionSummary events;
 
     private volatile Timer dispatch;
 
-    void started(PollerStats stats) {
-        this.generations.add(stats);
+    void started(List<PollerStats> pollers) {
+        this.generations.addAll(pollers);
+        this.current = List.copyOf(pollers);
     }
 
     /** Registers the meters the loop feeds, {@link KqlistenMeters#POLLER_EVENTS} and {@link KqlistenMeters#POLLER_DISPATCH}. */
@@ -61,20 +66,23 @@ final class ListenerStats implements PollerObserver {
         return sum;
     }
 
-    /** The current poller's counters, or {@code null} before the first start. */
+    /**
+     * The current pollers' counters as one ({@link PollerStats#sum}: gauges summed, the oldest
+     * wake-up and dispatch), or {@code null} before the first start.
+     */
     PollerStats current() {
-        List<PollerStats> all = this.generations;
-        return all.isEmpty() ? null : all.get(all.size() - 1);
+        List<PollerStats> pollers = this.current;
+        return pollers.isEmpty() ? null : PollerStats.sum(pollers);
     }
 
-    /** How long the current poller has been dispatching; 0 while it waits or before a start. */
+    /** How long the current pollers' longest dispatch has lasted; 0 while all wait or before a start. */
     double dispatchActiveSeconds() {
         PollerStats stats = current();
         long started = (stats != null) ? stats.dispatchStartedNanos() : 0;
         return (started == 0) ? 0 : secondsSince(started);
     }
 
-    /** Time since the current poller last returned from its wait; NaN before the first start. */
+    /** Time since the current poller that woke least recently returned from its wait; NaN before a start. */
     double lastIterationAgeSeconds() {
         PollerStats stats = current();
         return (stats != null) ? secondsSince(stats.lastWakeNanos()) : Double.NaN;
@@ -84,7 +92,7 @@ final class ListenerStats implements PollerObserver {
         return Math.max(0, System.nanoTime() - nanoTime) / 1e9;
     }
 
-    /** Poller thread, once per iteration: two pre-registered meters, no lookup. */
+    /** Each poller thread, once per iteration: two pre-registered meters, no lookup. */
     @Override
     public void iterated(int events, long dispatchNanos) {
         DistributionSummary summary = this.events;

@@ -30,6 +30,9 @@ public final class BsdConstants {
 
     private static final int SO_REUSEPORT = 0x0200;
 
+    /** FreeBSD 12+ only; the other BSDs' SO_REUSEPORT is not verified to balance (§4). */
+    private static final int SO_REUSEPORT_LB = 0x00010000;
+
     private static final int SO_ERROR = 0x1007;
 
     private static final int IPV6_V6ONLY = 27;
@@ -38,29 +41,30 @@ public final class BsdConstants {
 
     /**
      * FreeBSD: AF_INET6 28, SOCK_NONBLOCK 0x20000000, SOCK_CLOEXEC 0x10000000, SO_NOSIGPIPE 0x800,
-     * MSG_NOSIGNAL 0x20000 (§4, §4.4).
+     * MSG_NOSIGNAL 0x20000, SO_REUSEPORT_LB 0x10000 (§4, §4.4).
      */
-    public static final SocketAbi FREEBSD = bsd("FreeBSD", 28, 0x20000000, 0x10000000, 0x0800, 0x20000, BSD_ERRNOS);
+    public static final SocketAbi FREEBSD = bsd("FreeBSD", 28, 0x20000000, 0x10000000, 0x0800, 0x20000,
+            SO_REUSEPORT_LB, BSD_ERRNOS);
 
     /**
      * macOS: AF_INET6 30, no SOCK_NONBLOCK/SOCK_CLOEXEC, no accept4, SO_NOSIGPIPE 0x1022 (§4, §4.4).
      * MSG_NOSIGNAL (0x80000) is not passed: the first release honouring it is not verified (§4.4, §10),
      * so sockets are written with write(2), which SO_NOSIGPIPE covers.
      */
-    public static final SocketAbi DARWIN = bsd("macOS", 30, 0, 0, 0x1022, 0, DARWIN_ERRNOS);
+    public static final SocketAbi DARWIN = bsd("macOS", 30, 0, 0, 0x1022, 0, 0, DARWIN_ERRNOS);
 
     /**
      * OpenBSD: AF_INET6 24, SOCK_NONBLOCK 0x4000, SOCK_CLOEXEC 0x8000, no SO_NOSIGPIPE, MSG_NOSIGNAL
      * 0x400 (§4, §4.4).
      */
-    public static final SocketAbi OPENBSD = bsd("OpenBSD", 24, 0x4000, 0x8000, 0, 0x400, BSD_ERRNOS);
+    public static final SocketAbi OPENBSD = bsd("OpenBSD", 24, 0x4000, 0x8000, 0, 0x400, 0, BSD_ERRNOS);
 
     /**
      * DragonFly: AF_INET6 28, SOCK_NONBLOCK 0x20000000, SOCK_CLOEXEC 0x10000000, SO_NOSIGPIPE 0x800,
      * MSG_NOSIGNAL 0x400 (§4, §4.4).
      */
     public static final SocketAbi DRAGONFLY = bsd("DragonFly BSD", 28, 0x20000000, 0x10000000, 0x0800, 0x400,
-            BSD_ERRNOS);
+            0, BSD_ERRNOS);
 
     /**
      * §12: RLIMIT_NOFILE 8 and RLIM_INFINITY 2^63−1 on FreeBSD, macOS, OpenBSD and DragonFly
@@ -83,9 +87,9 @@ public final class BsdConstants {
     }
 
     private static SocketAbi bsd(String os, int afInet6, int sockNonblock, int sockCloexec, int soNosigpipe,
-            int msgNosignal, ErrnoTable errnos) {
+            int msgNosignal, int soReuseportBalanced, ErrnoTable errnos) {
         return new SocketAbi(os, true, afInet6, sockNonblock, sockCloexec, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT,
-                SO_ERROR, soNosigpipe, msgNosignal, IPV6_V6ONLY, O_NONBLOCK, errnos);
+                soReuseportBalanced, SO_ERROR, soNosigpipe, msgNosignal, IPV6_V6ONLY, O_NONBLOCK, errnos);
     }
 
 }

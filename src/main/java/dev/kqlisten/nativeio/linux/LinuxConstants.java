@@ -26,6 +26,7 @@ public final class LinuxConstants {
             1, // SOL_SOCKET
             2, // SO_REUSEADDR
             15, // SO_REUSEPORT
+            15, // SO_REUSEPORT balances: connections are hashed by 4-tuple over the group (§4)
             4, // SO_ERROR
             0, // SO_NOSIGPIPE: none (§4.4)
             0x4000, // MSG_NOSIGNAL (§4.4)

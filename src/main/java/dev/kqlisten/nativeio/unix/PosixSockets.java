@@ -109,7 +109,15 @@ public abstract class PosixSockets implements Sockets {
     }
 
     @Override
+    public boolean balancesAccepts() {
+        return this.abi.balancesReusePort();
+    }
+
+    @Override
     public int openListener(ListenSpec spec) throws NativeIoException {
+        if (spec.balanced() && !balancesAccepts()) {
+            throw new IllegalArgumentException(this.abi.os() + " does not spread connections over sockets sharing a port");
+        }
         boolean v6 = spec.address() instanceof Inet6Address;
         int fd = openSocket(v6 ? this.abi.afInet6() : SocketAbi.AF_INET);
         try {
@@ -118,6 +126,10 @@ public abstract class PosixSockets implements Sockets {
             }
             if (spec.reusePort()) {
                 setIntOption(fd, this.abi.solSocket(), this.abi.soReuseport(), 1);
+            }
+            if (spec.balanced()) {
+                // Linux: SO_REUSEPORT again; FreeBSD: SO_REUSEPORT_LB (docs/native-abi.md §4).
+                setIntOption(fd, this.abi.solSocket(), this.abi.soReuseportBalanced(), 1);
             }
             if (v6) {
                 // Set both ways: the default differs between the BSDs and Linux (docs/native-abi.md §10).

@@ -14,6 +14,10 @@ package dev.kqlisten.nativeio.unix;
  * @param solSocket {@code SOL_SOCKET} (§4)
  * @param soReuseaddr {@code SO_REUSEADDR} (§4)
  * @param soReuseport {@code SO_REUSEPORT} (§4)
+ * @param soReuseportBalanced the option under which the kernel spreads new connections over
+ * every listening socket bound to one address and port: {@code SO_REUSEPORT} on Linux,
+ * {@code SO_REUSEPORT_LB} on FreeBSD 12+; 0 where the OS has none or it is not verified to
+ * balance (macOS, OpenBSD, DragonFly; §4)
  * @param soError {@code SO_ERROR} (§4)
  * @param soNosigpipe {@code SO_NOSIGPIPE}, 0 where the OS has none (Linux, OpenBSD, §4.4)
  * @param msgNosignal {@code MSG_NOSIGNAL} as {@code send(2)} takes it; 0 where kqlisten does not
@@ -24,7 +28,7 @@ package dev.kqlisten.nativeio.unix;
  * @param errnos the errno numbering (§4.3)
  */
 public record SocketAbi(String os, boolean sockaddrHasLength, int afInet6, int sockNonblock, int sockCloexec,
-        int solSocket, int soReuseaddr, int soReuseport, int soError, int soNosigpipe, int msgNosignal, int ipv6V6only,
+        int solSocket, int soReuseaddr, int soReuseport, int soReuseportBalanced, int soError, int soNosigpipe, int msgNosignal, int ipv6V6only,
         int oNonblock, ErrnoTable errnos) {
 
     /** {@code AF_INET}: 2 on every supported OS (§4). */
@@ -48,6 +52,11 @@ public record SocketAbi(String os, boolean sockaddrHasLength, int afInet6, int s
 
     /** {@code SHUT_WR}, the {@code how} of {@code shutdown(2)}: 1 on every supported OS (§4, §4.4). */
     public static final int SHUT_WR = 1;
+
+    /** Whether the kernel spreads accepted connections over sockets sharing a port (§4). */
+    public boolean balancesReusePort() {
+        return this.soReuseportBalanced != 0;
+    }
 
     /** Whether {@code socket()} and {@code accept4()} take {@code SOCK_NONBLOCK}/{@code SOCK_CLOEXEC}. */
     public boolean hasSocketTypeFlags() {

@@ -71,7 +71,7 @@ class KqlistenMetricsTests {
         Events events = new Events();
         Poller poller = Poller.open(new PollerConfig("it", new ListenSpec(InetAddress.getLoopbackAddress(), 0, 0, true,
                 false, false), 64 * 1024), Multiplexers.open(backend.options(64, 64 * 1024)), 64, events);
-        poller.observe(metrics.starting("it", poller.stats()));
+        poller.observe(metrics.starting("it", List.of(poller.stats())));
         Thread thread = new Thread(poller, "kqlisten-poller-it");
         thread.start();
         try {
@@ -147,7 +147,7 @@ class KqlistenMetricsTests {
         }
         assertThat(thread.isAlive()).isFalse();
         // Totals stay monotonic across a restart: a new poller of the same listener adds to them.
-        metrics.starting("it", new dev.kqlisten.poller.PollerStats());
+        metrics.starting("it", List.of(new dev.kqlisten.poller.PollerStats()));
         assertThat(counter(registry, "kqlisten.accepted.connections", Tags.empty())).isEqualTo(4);
         assertThat(gauge(registry, "kqlisten.active.connections")).isZero();
     }
