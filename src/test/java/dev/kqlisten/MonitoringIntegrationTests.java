@@ -141,6 +141,51 @@ class MonitoringIntegrationTests {
         }
     }
 
+    /**
+     * Two pollers are one listener: the endpoint lists it once, with both pollers' connections,
+     * and one stalled poller takes its health down though the other still serves. Hand-off makes
+     * the placement known: the first connection goes to the first poller, the second to the second.
+     */
+    @BackendTest
+    void twoPollersAreOneListenerAndOneStalledPollerTakesItDown(TestBackend backend) throws Exception {
+        try (MonitoredApp app = MonitoredApp.start(backend, Blocking.class, "--kqlisten.listeners[0].pollers=2",
+                "--kqlisten.listeners[0].accept-spreading=handoff", "--kqlisten.health.stall-threshold=300ms",
+                "--management.endpoint.health.show-details=always");
+                Socket first = new Socket(InetAddress.getLoopbackAddress(), app.tcpPort());
+                Socket second = new Socket(InetAddress.getLoopbackAddress(), app.tcpPort())) {
+            Blocking blocking = app.context().getBean(Blocking.class);
+            String json = awaitBody(app, "/actuator/kqlisten", "$.listeners[0].activeConnections", 2);
+            assertThat(JsonPath.<List<String>>read(json, "$.listeners[*].name")).containsExactly("it");
+            assertThat(JsonPath.<Integer>read(json, "$.listeners[0].pollers")).isEqualTo(2);
+            assertThat(JsonPath.<Integer>read(json, "$.listeners[0].totals.accepted")).isEqualTo(2);
+            assertThat(JsonPath.<Integer>read(json, "$.connections.total")).isEqualTo(2);
+            try {
+                first.getOutputStream().write(1);
+                assertThat(blocking.entered.await(30, TimeUnit.SECONDS)).isTrue();
+                HttpResponse<String> down = awaitStatus(app, "/actuator/health/kqlisten/it", 503);
+                assertThat(JsonPath.<String>read(down.body(), "$.details.state")).isEqualTo("STALLED");
+                assertThat(JsonPath.<String>read(down.body(), "$.details.reason")).contains("kqlisten-poller-1-1");
+                assertThat(JsonPath.<Integer>read(down.body(), "$.details.pollers")).isEqualTo(2);
+            }
+            finally {
+                blocking.release.countDown();
+            }
+            awaitStatus(app, "/actuator/health/kqlisten/it", 200);
+        }
+    }
+
+    /** Polls {@code path} until the number at {@code jsonPath} is {@code expected}, for at most 30 seconds. */
+    private static String awaitBody(MonitoredApp app, String path, String jsonPath, int expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String body = app.get(path).body();
+        while (JsonPath.<Integer>read(body, jsonPath) != expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            body = app.get(path).body();
+        }
+        assertThat(JsonPath.<Integer>read(body, jsonPath)).as(body).isEqualTo(expected);
+        return body;
+    }
+
     /** Polls {@code path} until it answers {@code status}, for at most 30 seconds. */
     private static HttpResponse<String> awaitStatus(MonitoredApp app, String path, int status) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

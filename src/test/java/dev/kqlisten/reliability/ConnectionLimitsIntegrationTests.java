@@ -12,6 +12,7 @@ import java.util.List;
 
 import dev.kqlisten.boot.event.TcpConnectionRejectedEvent;
 import dev.kqlisten.connection.RejectReason;
+import dev.kqlisten.server.TcpListenerInfo;
 import dev.kqlisten.support.AppEvents;
 import dev.kqlisten.support.BackendTest;
 import dev.kqlisten.support.ConnectionTrace;
@@ -42,10 +43,32 @@ class ConnectionLimitsIntegrationTests {
 
     @BackendTest
     void theConnectionBeyondMaxConnectionsIsRejectedAndTheOthersAreServed(TestBackend backend) throws Exception {
+        rejectsBeyondMaxConnections(backend);
+    }
+
+    /**
+     * max-connections counts the listener's connections on all of its pollers: with a count per
+     * poller, the sixth connection would reach a poller holding fewer than five and be admitted.
+     */
+    @BackendTest
+    void maxConnectionsCountsAcrossTwoPollersSpreadByTheKernel(TestBackend backend) throws Exception {
+        rejectsBeyondMaxConnections(backend, "--kqlisten.listeners[0].pollers=2");
+    }
+
+    /** With hand-off the sixth connection goes to the second poller, which holds only two of the five. */
+    @BackendTest
+    void maxConnectionsCountsAcrossTwoPollersWithHandOff(TestBackend backend) throws Exception {
+        TcpListenerInfo listener = rejectsBeyondMaxConnections(backend, "--kqlisten.listeners[0].pollers=2",
+                "--kqlisten.listeners[0].accept-spreading=handoff");
+        assertThat(listener.pollers()).extracting((poller) -> poller.stats().rejected()).containsExactly(0L, 1L);
+    }
+
+    private TcpListenerInfo rejectsBeyondMaxConnections(TestBackend backend, String... args) throws Exception {
         int max = 5;
         List<Socket> admitted = new ArrayList<>();
-        try (ConfigurableApplicationContext context = TestApplication.start(backend,
-                "--kqlisten.listeners[0].max-connections=" + max)) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--kqlisten.listeners[0].max-connections=" + max);
+        try (ConfigurableApplicationContext context = TestApplication.start(backend, all.toArray(String[]::new))) {
             AppEvents events = TestApplication.events(context);
             TrafficRecorder recorder = events.recorder();
             int port = TestApplication.port(context);
@@ -79,6 +102,7 @@ class ConnectionLimitsIntegrationTests {
             }
             assertThat(events.rejected()).hasSize(1);
             assertThat(TestApplication.listener(context).stats().rejected(RejectReason.MAX_CONNECTIONS)).isEqualTo(1);
+            return TestApplication.listener(context);
         }
         finally {
             closeAll(admitted);

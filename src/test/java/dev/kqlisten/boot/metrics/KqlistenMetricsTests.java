@@ -2,6 +2,7 @@ package dev.kqlisten.boot.metrics;
 
 import java.net.InetAddress;
 import java.net.Socket;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,9 +21,12 @@ import dev.kqlisten.connection.CloseReason;
 import dev.kqlisten.connection.ConnectionInfo;
 import dev.kqlisten.nativeio.ListenSpec;
 import dev.kqlisten.nativeio.Multiplexers;
+import dev.kqlisten.poller.AcceptSpreading;
 import dev.kqlisten.poller.Poller;
 import dev.kqlisten.poller.PollerConfig;
+import dev.kqlisten.poller.PollerGroup;
 import dev.kqlisten.poller.PollerListener;
+import dev.kqlisten.poller.PollerObserver;
 import dev.kqlisten.support.BackendTest;
 import dev.kqlisten.support.TestBackend;
 
@@ -59,6 +63,57 @@ class KqlistenMetricsTests {
         assertThat(registry.get("kqlisten.accept.pauses").tag("listener", "a").functionCounters())
             .extracting((counter) -> counter.getId().getTag("reason"))
             .containsExactlyInAnyOrder("DESCRIPTORS_EXHAUSTED", "DESCRIPTOR_RESERVE");
+    }
+
+    /**
+     * A listener's meters sum its pollers: two pollers in hand-off mode get one connection each,
+     * and the listener's meters show both, with no meter per poller.
+     */
+    @BackendTest
+    void metersSumTheListenersPollers(TestBackend backend) throws Exception {
+        backend.assumeAvailable();
+        MeterRegistry registry = new SimpleMeterRegistry();
+        KqlistenMetrics metrics = new KqlistenMetrics(List.of("it"), new EventListenerFailureCounter(),
+                new PublishedEventCounter());
+        metrics.bindTo(registry);
+        Events events = new Events();
+        PollerGroup group = PollerGroup.open(new PollerConfig("it", new ListenSpec(InetAddress.getLoopbackAddress(), 0,
+                0, true, false, false), 64 * 1024), 2, AcceptSpreading.HANDOFF,
+                () -> Multiplexers.open(backend.options(64, 64 * 1024)), 64, () -> events);
+        PollerObserver observer = metrics.starting("it", group.pollers().stream().map(Poller::stats).toList());
+        List<Thread> threads = new ArrayList<>();
+        for (Poller poller : group.pollers()) {
+            poller.observe(observer);
+            Thread thread = new Thread(poller, "kqlisten-poller-it-" + (threads.size() + 1));
+            threads.add(thread);
+            thread.start();
+        }
+        try {
+            int port = group.localAddress().getPort();
+            try (Socket a = new Socket(InetAddress.getLoopbackAddress(), port);
+                    Socket b = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                events.take("opened");
+                events.take("opened");
+                assertThat(group.pollers()).allSatisfy((poller) -> assertThat(poller.stats().accepted()).isOne());
+                assertThat(gauge(registry, "kqlisten.active.connections")).isEqualTo(2);
+                a.getOutputStream().write(new byte[BYTES]);
+                b.getOutputStream().write(new byte[BYTES]);
+                events.awaitBytes(2 * BYTES);
+            }
+            events.take("closed:PEER_CLOSED");
+            events.take("closed:PEER_CLOSED");
+            assertThat(counter(registry, "kqlisten.accepted.connections", Tags.empty())).isEqualTo(2);
+            assertThat(counter(registry, "kqlisten.received", Tags.empty())).isEqualTo(2 * BYTES);
+            assertThat(counter(registry, "kqlisten.closed.connections", Tags.of("reason", "PEER_CLOSED"))).isEqualTo(2);
+            assertThat(gauge(registry, "kqlisten.active.connections")).isZero();
+            assertThat(registry.get("kqlisten.accepted.connections").functionCounters()).hasSize(1);
+        }
+        finally {
+            group.shutdown();
+            for (Thread thread : threads) {
+                thread.join(10_000);
+            }
+        }
     }
 
     @BackendTest
