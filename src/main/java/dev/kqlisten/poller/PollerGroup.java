@@ -3,6 +3,7 @@ package dev.kqlisten.poller;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -100,12 +101,19 @@ public final class PollerGroup {
         return this.pollers.get(0).backend();
     }
 
-    /** The open connections of every poller, each taken on its loop thread; any thread. */
+    /**
+     * The open connections of every poller, each taken on its loop thread, in the order they
+     * were opened (by id, as one poller lists them); any thread.
+     */
     public CompletableFuture<List<ConnectionSnapshot>> connections() {
+        if (this.pollers.size() == 1) {
+            return this.pollers.get(0).connections();
+        }
         List<CompletableFuture<List<ConnectionSnapshot>>> parts = this.pollers.stream().map(Poller::connections).toList();
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply((done) -> {
             List<ConnectionSnapshot> all = new ArrayList<>();
             parts.forEach((part) -> all.addAll(part.join()));
+            all.sort(Comparator.comparingLong((snapshot) -> snapshot.info().id()));
             return all;
         });
     }

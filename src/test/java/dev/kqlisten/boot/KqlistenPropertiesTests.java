@@ -27,6 +27,8 @@ import dev.kqlisten.poller.AccessSettings;
 import dev.kqlisten.nativeio.Backend;
 import dev.kqlisten.nativeio.HostOs;
 import dev.kqlisten.nativeio.KQueueAbi;
+import dev.kqlisten.poller.AcceptSpreading;
+import dev.kqlisten.server.ServerConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -100,6 +102,24 @@ class KqlistenPropertiesTests {
     }
 
     @Test
+    void aListenerHasOnePollerByDefaultAndPollersBind() {
+        this.runner.run((context) -> {
+            KqlistenProperties.Listener listener = context.getBean(KqlistenProperties.class).getListeners().get(0);
+            assertThat(listener.getPollers()).isEqualTo(1);
+            assertThat(listener.getAcceptSpreading()).isEqualTo(AcceptSpreading.AUTO);
+        });
+        this.runner
+            .withPropertyValues("kqlisten.listeners[0].name=a", "kqlisten.listeners[0].pollers=4",
+                    "kqlisten.listeners[0].accept-spreading=handoff")
+            .run((context) -> {
+                ServerConfig.Listener listener = KqlistenConfiguration
+                    .serverConfig(context.getBean(KqlistenProperties.class)).listeners().get(0);
+                assertThat(listener.pollers()).isEqualTo(4);
+                assertThat(listener.spreading()).isEqualTo(AcceptSpreading.HANDOFF);
+            });
+    }
+
+    @Test
     void backendAndKqueueSettingsBind() {
         this.runner
             .withPropertyValues("kqlisten.backend=kqueue", "kqlisten.kqueue.library=libkqueue.so.0",
@@ -127,6 +147,8 @@ class KqlistenPropertiesTests {
             kqlisten.listeners[0].read-buffer-size  | 0B         | kqlisten.listeners[0].read-buffer-size  | must be between 1B and 16MB
             kqlisten.listeners[0].read-buffer-size  | 17MB       | kqlisten.listeners[0].read-buffer-size  | must be between 1B and 16MB
             kqlisten.dispatch.threads               | 0          | kqlisten.dispatch.threads               | must be between 1 and 1024
+            kqlisten.listeners[0].pollers           | 0          | kqlisten.listeners[0].pollers           | must be between 1 and 64
+            kqlisten.listeners[0].pollers           | 65         | kqlisten.listeners[0].pollers           | must be between 1 and 64
             kqlisten.listeners[0].max-frame-length | 0B  | kqlisten.listeners[0].max-frame-length | must be between 1B and 16MB
             kqlisten.listeners[0].max-frame-length | 17MB | kqlisten.listeners[0].max-frame-length | must be between 1B and 16MB
             kqlisten.listeners[0].length-field-bytes | 3 | kqlisten.listeners[0].length-field-bytes | must be 1, 2, 4 or 8

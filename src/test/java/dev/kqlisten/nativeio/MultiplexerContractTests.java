@@ -303,6 +303,51 @@ abstract class MultiplexerContractTests {
             .satisfies((ex) -> assertThat(ex.kind()).isEqualTo(Errno.EADDRINUSE));
     }
 
+    /**
+     * Sockets bound with {@link ListenSpec#balanced()} share a port and the kernel spreads
+     * connections over them (Linux hashes the 4-tuple; FreeBSD SO_REUSEPORT_LB); an OS that does
+     * not balance refuses such a spec, and a listener's pollers then hand connections over.
+     */
+    @Test
+    void balancedListenersShareAPortAndEachGetsConnections() throws Exception {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        ListenSpec spec = new ListenSpec(loopback, 0, 0, true, false, false);
+        if (!this.sockets.balancesAccepts()) {
+            assertThatIllegalArgumentException().isThrownBy(() -> this.sockets.openListener(spec.balancedOn(0)));
+            return;
+        }
+        int first = this.sockets.openListener(spec.balancedOn(0));
+        this.fds.add(first);
+        int port = this.sockets.localAddress(first).getPort();
+        int second = this.sockets.openListener(spec.balancedOn(port));
+        this.fds.add(second);
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 64; i++) {
+                clients.add(new Socket(loopback, port));
+            }
+            int[] accepted = new int[2];
+            AcceptedPeer peer = new AcceptedPeer();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (accepted[0] + accepted[1] < clients.size() && System.nanoTime() < deadline) {
+                for (int i = 0; i < 2; i++) {
+                    int fd;
+                    while ((fd = this.sockets.accept((i == 0) ? first : second, peer)) >= 0) {
+                        this.fds.add(fd);
+                        accepted[i]++;
+                    }
+                }
+            }
+            assertThat(accepted[0] + accepted[1]).isEqualTo(clients.size());
+            assertThat(accepted).as("connections per socket").allSatisfy((n) -> assertThat(n).isPositive());
+        }
+        finally {
+            for (Socket client : clients) {
+                client.close();
+            }
+        }
+    }
+
     @Test
     void ipv6OnlyIsSetExplicitly() throws Exception {
         InetAddress any6 = InetAddress.getByName("::");
