@@ -50,22 +50,40 @@ class GracefulShutdownIntegrationTests {
 
     private static final int PART = 50_000;
 
-    private static ConfigurableApplicationContext start(TestBackend backend) {
-        return TestApplication.start(backend, "--server.shutdown=graceful",
-                "--kqlisten.shutdown-timeout=" + SHUTDOWN_TIMEOUT.toMillis() + "ms");
+    private static ConfigurableApplicationContext start(TestBackend backend, String... more) {
+        List<String> args = new ArrayList<>(List.of("--server.shutdown=graceful",
+                "--kqlisten.shutdown-timeout=" + SHUTDOWN_TIMEOUT.toMillis() + "ms"));
+        args.addAll(List.of(more));
+        return TestApplication.start(backend, args.toArray(String[]::new));
     }
 
     @BackendTest
     void connectedClientsFinishWhileTheListenerIsGoneAndTheLastIsClosedAtTheTimeout(TestBackend backend)
             throws Exception {
+        drainsGracefully(backend);
+    }
+
+    /** Every poller of the listener closes its socket, serves its connections to the end, and ends. */
+    @BackendTest
+    void twoPollersSpreadByTheKernelDrainTogether(TestBackend backend) throws Exception {
+        drainsGracefully(backend, "--kqlisten.listeners[0].pollers=2");
+    }
+
+    /** The accepting poller closes its socket first; the poller it hands connections to drains after. */
+    @BackendTest
+    void twoPollersWithHandOffDrainTogether(TestBackend backend) throws Exception {
+        drainsGracefully(backend, "--kqlisten.listeners[0].pollers=2", "--kqlisten.listeners[0].accept-spreading=handoff");
+    }
+
+    private void drainsGracefully(TestBackend backend, String... args) throws Exception {
         Assumptions.assumeTrue(OpenFileDescriptors.countable(), "needs /proc/self/fd");
         // Warm-up: class loading, jar files and native libraries open descriptors once per JVM.
-        start(backend).close();
+        start(backend, args).close();
         OpenFileDescriptors before = OpenFileDescriptors.snapshot();
         List<Socket> clients = new ArrayList<>();
         Socket stubborn = null;
         CompletableFuture<Void> closing = null;
-        ConfigurableApplicationContext context = start(backend);
+        ConfigurableApplicationContext context = start(backend, args);
         try {
             AppEvents events = TestApplication.events(context);
             TrafficRecorder recorder = events.recorder();
