@@ -937,19 +937,27 @@ public final class Poller implements Runnable {
     void handOver(int fd, InetSocketAddress remote) {
         Runnable command = () -> {
             if (this.released.get()) {
-                this.sockets.close(fd);
-                this.acceptor.descriptorClosed();
+                closeHandedOver(fd);
                 return;
             }
             this.handedOver.handedOver(fd, remote);
             this.onAcceptedHere.accept(this.handedOver);
         };
+        if (this.released.get()) {
+            closeHandedOver(fd);
+            return;
+        }
         execute(command);
         if (this.released.get() && this.commands.remove(command)) {
-            // Queued after the last commands ran: nobody else will.
-            this.sockets.close(fd);
-            this.acceptor.descriptorClosed();
+            // Queued after the last commands ran: nobody else will run it.
+            closeHandedOver(fd);
         }
+    }
+
+    /** close(2) touches no per-instance buffer, so any thread may call it after release. */
+    private void closeHandedOver(int fd) {
+        this.sockets.close(fd);
+        this.acceptor.descriptorClosed();
     }
 
     /** Runs {@code command} on the loop thread at the start of its next iteration; any thread. */
