@@ -175,6 +175,13 @@ def main():
         s = r.get("server", "")
         if s.endswith("-base") and s not in SERVERS and s[:-len("-base")] in SERVERS:
             SERVERS[s] = SERVERS[s[:-len("-base")]] + ", built from the baseline revision"
+        # bench/run.sh --pollers "1 2" adds NAME-p2: NAME with 2 pollers (kqlisten) or event loops (Netty).
+        head, _, n = s.rpartition("-p")
+        if n.isdigit() and s not in SERVERS and head in SERVERS:
+            if head.startswith("kq-"):
+                SERVERS[s] = SERVERS[head] + f", {n} pollers, unpinned only"
+            else:
+                SERVERS[s] = SERVERS[head].replace("1 event loop", n + " event loops") + ", unpinned only"
     machine = dict(line.rstrip("\n").split("=", 1) for line in open(args.machine) if "=" in line)
     data = defaultdict(lambda: defaultdict(list))  # (pass, load, server) -> key -> values
     checks = defaultdict(lambda: [0, 0])  # server -> [ok, total]

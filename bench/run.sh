@@ -28,6 +28,10 @@
 # listener on, the default) is not.
 # BENCH_JAVA_OPTS replaces the JVM options (e.g. to add a profiler agent); BENCH_KQ_ARGS adds
 # arguments to every kqlisten server (e.g. --kqlisten.listeners[0].read-buffer-size=64KB).
+# --pollers "1 2" runs each kqlisten and Netty server in --servers once per count: 1 as it is, N > 1
+# as NAME-pN, with kqlisten.listeners[0].pollers=N or N Netty event loops (accepting and reading on
+# all of them). A server with several threads runs in the unpinned rounds only: pinned, they would
+# share CPU 0. Compare them with --reps 0 --unpinned-reps K.
 # --baseline REV builds kqlisten as of git revision REV (from `git archive`, in target/bench) and
 # adds a server NAME-base for each kqlisten server NAME in --servers, run from that build in the same
 # rounds: a refactoring's before/after in one run. --build-only builds everything and exits (CI
@@ -53,6 +57,7 @@ WARMUP=
 OUT_MD="$ROOT/BENCHMARKS.md"
 BASELINE=
 BUILD_ONLY=0
+POLLERS=1
 COMMAND="bench/run.sh $*"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -65,12 +70,31 @@ while [ $# -gt 0 ]; do
         --warmup) WARMUP=$2; shift ;;
         --out) OUT_MD=$2; shift ;;
         --baseline) BASELINE=$2; shift ;;
+        --pollers) POLLERS=$2; shift ;;
         --build-only) BUILD_ONLY=1 ;;
         -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
 done
+
+# --pollers: each kqlisten and Netty server once per count, NAME-pN for N > 1.
+for n in $POLLERS; do
+    [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "--pollers: not a count: $n" >&2; exit 2; }
+done
+if [ "$POLLERS" != 1 ]; then
+    expanded=
+    for name in $SERVERS; do
+        case "$name" in
+            kq-*|netty*)
+                for n in $POLLERS; do
+                    if [ "$n" = 1 ]; then expanded="$expanded $name"; else expanded="$expanded $name-p$n"; fi
+                done ;;
+            *) expanded="$expanded $name" ;;
+        esac
+    done
+    SERVERS=${expanded# }
+fi
 
 if [ "$QUICK" = 1 ]; then
     LOAD_SECS=2; WARMUP_SECS=1; HOLD_CONNS=2000; HOLD_IDLE=2; COLD_SECS=5; BIG_HOLD=0
@@ -86,6 +110,8 @@ wants() { case " $LOADS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 line_server() { case "${1%-base}" in *-lines|*-lines-*|rsyslog) return 0 ;; *) return 1 ;; esac; }
 # Echo servers write back what they read: they get the echo loads and no other.
 echo_server() { case "${1%-base}" in *-echo|*-echo-*) return 0 ;; *) return 1 ;; esac; }
+# Servers with several poller threads or event loops: NAME-pN (see --pollers).
+multi_threaded() { [[ ${1%-base} =~ -p[0-9]+$ ]]; }
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC}
 NCPU=$(nproc)
 
@@ -192,6 +218,14 @@ ADAPTER_PID=
 start_server() {
     local name=$1 pinned=$2 cp=$APP_CP
     case "$name" in *-base) cp=$BASE_APP_CP; name=${name%-base} ;; esac
+    # NAME-pN: N kqlisten pollers or Netty event loops (--pollers).
+    local -a threads=() loops=()
+    if [[ $name =~ ^(.*)-p([0-9]+)$ ]]; then
+        name=${BASH_REMATCH[1]}
+        threads=("--kqlisten.listeners[0].pollers=${BASH_REMATCH[2]}")
+        loops=("${BASH_REMATCH[2]}")
+        case "$name" in kq-*|netty*) ;; *) echo "$name has no -pN variant" >&2; exit 2 ;; esac
+    fi
     local -a pin=()
     [ "$pinned" = 1 ] && pin=(taskset -c 0)
     PORT_SEQ=$((PORT_SEQ + 1))
@@ -204,7 +238,7 @@ start_server() {
     local lines=(--kqlisten.listeners[0].framing=lines --kqlisten.listeners[0].max-frame-length=8KB)
     local kq=(--server.port=0 --kqlisten.logging.enabled=$logging --kqlisten.listeners[0].name=bench
         --kqlisten.listeners[0].port=$SERVER_PORT --kqlisten.listeners[0].address=127.0.0.1
-        --bench.stats-file="$STATS" ${BENCH_KQ_ARGS:-})
+        --bench.stats-file="$STATS" "${threads[@]}" ${BENCH_KQ_ARGS:-})
     local logf="$WORK/server-$name-$PORT_SEQ.log"
     case "$name" in
         c) "${pin[@]}" "$BIN/epoll_server" "$SERVER_PORT" "$STATS" >"$logf" 2>&1 & ;;
@@ -213,7 +247,7 @@ start_server() {
         kq-echo|kq-echo-logging) "${pin[@]}" java $JAVA_OPTS -cp "$cp" dev.kqlisten.KqlistenApplication "${kq[@]}" \
             --kqlisten.backend=epoll --bench.echo-listener=true >"$logf" 2>&1 & ;;
         netty-echo) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NettyServer \
-            "$SERVER_PORT" "$STATS" echo >"$logf" 2>&1 & ;;
+            "$SERVER_PORT" "$STATS" echo "${loops[@]}" >"$logf" 2>&1 & ;;
         nio-echo) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NioServer \
             "$SERVER_PORT" "$STATS" echo >"$logf" 2>&1 & ;;
         kq-lines|kq-lines-logging) "${pin[@]}" java $JAVA_OPTS -cp "$cp" dev.kqlisten.KqlistenApplication "${kq[@]}" \
@@ -221,7 +255,7 @@ start_server() {
         kq-lines-borrowed) "${pin[@]}" java $JAVA_OPTS -cp "$cp" dev.kqlisten.KqlistenApplication "${kq[@]}" \
             --kqlisten.backend=epoll "${lines[@]}" --bench.borrowed-message-listener=true >"$logf" 2>&1 & ;;
         netty-lines) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NettyServer \
-            "$SERVER_PORT" "$STATS" lines >"$logf" 2>&1 & ;;
+            "$SERVER_PORT" "$STATS" lines "${loops[@]}" >"$logf" 2>&1 & ;;
         rsyslog) start_rsyslog "$logf" "${pin[@]}" ; return ;;
         kq-epoll|kq-epoll-logging) "${pin[@]}" java $JAVA_OPTS -cp "$cp" dev.kqlisten.KqlistenApplication "${kq[@]}" \
             --kqlisten.backend=epoll --bench.data-listener=true >"$logf" 2>&1 & ;;
@@ -236,7 +270,8 @@ start_server() {
             --kqlisten.backend=kqueue --kqlisten.kqueue.library="$ROOT/target/native/libkqcompat-libkqueue.so" \
             --kqlisten.kqueue.layout=libkqueue --bench.data-listener=true >"$logf" 2>&1 & ;;
         netty|netty-sum) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NettyServer \
-            "$SERVER_PORT" "$STATS" "$( [ "$name" = netty-sum ] && echo checksum || echo count )" >"$logf" 2>&1 & ;;
+            "$SERVER_PORT" "$STATS" "$( [ "$name" = netty-sum ] && echo checksum || echo count )" "${loops[@]}" \
+            >"$logf" 2>&1 & ;;
         nio|nio-sum) "${pin[@]}" java $JAVA_OPTS -cp "$SERVERS_CP" dev.kqlisten.bench.NioServer \
             "$SERVER_PORT" "$STATS" "$( [ "$name" = nio-sum ] && echo checksum || echo count )" >"$logf" 2>&1 & ;;
         *) echo "unknown server $name" >&2; exit 2 ;;
@@ -364,6 +399,9 @@ run_round() {
         else
             wants stream || wants churn || wants hold || wants events || continue
         fi
+        if [ "$pinned" = 1 ] && multi_threaded "$name"; then
+            continue
+        fi
         log "round $pass/$rep: $name"
         start_server "$name" "$pinned"
         if loadgen "$pinned" wait --stats "$STATS" --timeout 90; then
@@ -383,6 +421,7 @@ run_cold_round() {
     for name in $SERVERS; do
         line_server "$name" && continue
         echo_server "$name" && continue
+        multi_threaded "$name" && continue
         log "cold start $rep: $name"
         before=$(listen_overflows)
         t0=$(date +%s.%N)

@@ -1,6 +1,9 @@
 package dev.kqlisten.bench;
 
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToLongFunction;
 
 import org.springframework.context.event.EventListener;
 
@@ -15,27 +18,42 @@ import dev.kqlisten.boot.event.TcpPeerClosedEvent;
  */
 public abstract class BenchCounter {
 
-    // Written only by the poller thread that publishes the events (one listener, one poller);
-    // volatile for the stats publisher.
-    private volatile long bytes;
+    /**
+     * The counts of one poller thread: written by that thread only (a listener with several
+     * pollers is called from each of them), volatile for the stats publisher, which sums them.
+     */
+    private static final class Cell {
 
-    private volatile long events;
+        volatile long bytes;
 
-    private volatile long checksum;
+        volatile long events;
 
-    private volatile long messages;
+        volatile long checksum;
 
-    private volatile long lifecycleEvents;
+        volatile long messages;
+
+        volatile long lifecycleEvents;
+
+    }
+
+    private final List<Cell> cells = new CopyOnWriteArrayList<>();
+
+    private final ThreadLocal<Cell> cell = ThreadLocal.withInitial(() -> {
+        Cell created = new Cell();
+        this.cells.add(created);
+        return created;
+    });
 
     /** Reads every byte of {@code data} into the checksum. */
     protected final void consume(ByteBuffer data) {
-        long sum = this.checksum;
+        Cell cell = this.cell.get();
+        long sum = cell.checksum;
         for (int i = 0, n = data.limit(); i < n; i++) {
             sum += data.get(i) & 0xff;
         }
-        this.checksum = sum;
-        this.bytes += data.limit();
-        this.events++;
+        cell.checksum = sum;
+        cell.bytes += data.limit();
+        cell.events++;
     }
 
     /**
@@ -43,14 +61,16 @@ public abstract class BenchCounter {
      * after its {@code LineBasedFrameDecoder}.
      */
     protected final void countMessage(int length) {
-        this.bytes += length;
-        this.messages++;
+        Cell cell = this.cell.get();
+        cell.bytes += length;
+        cell.messages++;
     }
 
     /** Counts a read of {@code length} bytes without looking at them (the echo listener). */
     protected final void countRead(int length) {
-        this.bytes += length;
-        this.events++;
+        Cell cell = this.cell.get();
+        cell.bytes += length;
+        cell.events++;
     }
 
     /** Whether this listener counts messages (framed listeners) rather than data events. */
@@ -60,33 +80,41 @@ public abstract class BenchCounter {
 
     @EventListener
     public void onOpened(TcpConnectionOpenedEvent event) {
-        this.lifecycleEvents++;
+        this.cell.get().lifecycleEvents++;
     }
 
     @EventListener
     public void onPeerClosed(TcpPeerClosedEvent event) {
-        this.lifecycleEvents++;
+        this.cell.get().lifecycleEvents++;
     }
 
     @EventListener
     public void onClosed(TcpConnectionClosedEvent event) {
-        this.lifecycleEvents++;
+        this.cell.get().lifecycleEvents++;
     }
 
     long bytes() {
-        return this.bytes;
+        return sum((c) -> c.bytes);
     }
 
     long events() {
-        return this.events;
+        return sum((c) -> c.events);
     }
 
     long messages() {
-        return this.messages;
+        return sum((c) -> c.messages);
     }
 
     long checksum() {
-        return this.checksum;
+        return sum((c) -> c.checksum);
+    }
+
+    private long sum(ToLongFunction<Cell> counter) {
+        long sum = 0;
+        for (Cell c : this.cells) {
+            sum += counter.applyAsLong(c);
+        }
+        return sum;
     }
 
 }

@@ -2,6 +2,7 @@ package dev.kqlisten.bench;
 
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -30,8 +31,11 @@ public class BenchStatsPublisher implements StatsFile.Source {
 
     private final @Nullable BenchCounter listener;
 
-    /** Set once by the publisher thread when the listener runs; read only by that thread. */
-    private @Nullable PollerStats stats;
+    /**
+     * The live counters of the listener's pollers (one unless {@code pollers} is set), summed at
+     * each read; set once by the publisher thread when the listener runs, read only by it.
+     */
+    private @Nullable List<PollerStats> pollers;
 
     public BenchStatsPublisher(@Value("${bench.stats-file}") String path, KqlistenServer server,
             ObjectProvider<BenchCounter> listener) {
@@ -42,13 +46,24 @@ public class BenchStatsPublisher implements StatsFile.Source {
 
     @Override
     public boolean ready() {
-        if (this.stats == null) {
+        if (this.pollers == null) {
             List<TcpListenerInfo> running = this.server.getListeners();
             if (!running.isEmpty()) {
-                this.stats = running.get(0).stats();
+                this.pollers = running.get(0).pollers().stream().map(TcpListenerInfo.PollerInfo::stats).toList();
             }
         }
-        return this.stats != null;
+        return this.pollers != null;
+    }
+
+    private long sum(ToLongFunction<PollerStats> counter) {
+        List<PollerStats> current = this.pollers;
+        long sum = 0;
+        if (current != null) {
+            for (PollerStats stats : current) {
+                sum += counter.applyAsLong(stats);
+            }
+        }
+        return sum;
     }
 
     @Override
@@ -56,7 +71,7 @@ public class BenchStatsPublisher implements StatsFile.Source {
         if (this.listener != null) {
             return this.listener.bytes();
         }
-        return (this.stats != null) ? this.stats.bytesRead() : 0;
+        return sum(PollerStats::bytesRead);
     }
 
     @Override
@@ -64,7 +79,7 @@ public class BenchStatsPublisher implements StatsFile.Source {
         if (this.listener != null && !this.listener.countsMessages()) {
             return this.listener.events();
         }
-        return (this.stats != null) ? this.stats.reads() : 0;
+        return sum(PollerStats::reads);
     }
 
     @Override
@@ -72,22 +87,22 @@ public class BenchStatsPublisher implements StatsFile.Source {
         if (this.listener != null) {
             return this.listener.messages();
         }
-        return (this.stats != null) ? this.stats.frames() : 0;
+        return sum(PollerStats::frames);
     }
 
     @Override
     public long written() {
-        return (this.stats != null) ? this.stats.bytesWritten() : 0;
+        return sum(PollerStats::bytesWritten);
     }
 
     @Override
     public long accepted() {
-        return (this.stats != null) ? this.stats.accepted() : 0;
+        return sum(PollerStats::accepted);
     }
 
     @Override
     public long closed() {
-        return (this.stats != null) ? this.stats.closed() : 0;
+        return sum(PollerStats::closed);
     }
 
 }

@@ -3,6 +3,10 @@ package dev.kqlisten.bench;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -19,12 +23,17 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.util.concurrent.EventExecutor;
 
 /**
- * Reference server: Netty 4.2 on the native epoll transport, one event loop that both accepts
- * and reads, Netty's default receive buffers (adaptive, up to 64 KiB) and pooled allocator.
+ * Reference server: Netty 4.2 on the native epoll transport, one event loop (unless LOOPS says
+ * more) that both accepts and reads, Netty's default receive buffers (adaptive, up to 64 KiB) and
+ * pooled allocator.
  * Netty closes a channel on EOF unless half-closure is allowed, which it is not here.
- * Usage: {@code NettyServer PORT STATS_FILE [count|checksum|lines]}: with {@code checksum} the
+ * Usage: {@code NettyServer PORT STATS_FILE [count|checksum|lines|echo] [LOOPS]}: LOOPS event loops
+ * (default 1); with more than one, the first accepts and Netty registers each new channel with
+ * the next loop in turn, and each loop counts into {@link ServerCounters} of its own, summed for
+ * the stats file. with {@code checksum} the
  * handler also sums every byte it reads ({@code getByte(i)} per byte), the same work as the
  * benchmark's kqlisten data listener, so that CPU per GB compares like for like. With
  * {@code lines} each connection's pipeline is a {@link LineBasedFrameDecoder} (LF or CRLF,
@@ -40,16 +49,41 @@ public final class NettyServer {
 
     public static void main(String[] args) throws InterruptedException {
         Epoll.ensureAvailability();
+        int loops = (args.length > 3) ? Integer.parseInt(args[3]) : 1;
         ServerCounters counters = new ServerCounters(args);
-        StatsFile.publish(Paths.get(args[1]), counters);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        Counter counter = new Counter(counters);
-        ChannelHandler child = counters.lines ? new ChannelInitializer<EpollSocketChannel>() {
-            @Override
-            protected void initChannel(EpollSocketChannel channel) {
-                channel.pipeline().addLast(new LineBasedFrameDecoder(MAX_LINE), counter);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(loops, EpollIoHandler.newFactory());
+        ChannelHandler child;
+        List<ServerCounters> all = new ArrayList<>();
+        if (loops == 1) {
+            all.add(counters);
+            Counter counter = new Counter(counters);
+            child = counters.lines ? new ChannelInitializer<EpollSocketChannel>() {
+                @Override
+                protected void initChannel(EpollSocketChannel channel) {
+                    channel.pipeline().addLast(new LineBasedFrameDecoder(MAX_LINE), counter);
+                }
+            } : counter;
+        }
+        else {
+            // One Counter per loop, fixed before the first channel: the map is only read after.
+            Map<EventExecutor, Counter> perLoop = new IdentityHashMap<>();
+            for (EventExecutor loop : group) {
+                ServerCounters own = new ServerCounters(args);
+                all.add(own);
+                perLoop.put(loop, new Counter(own));
             }
-        } : counter;
+            boolean lines = counters.lines;
+            child = new ChannelInitializer<EpollSocketChannel>() {
+                @Override
+                protected void initChannel(EpollSocketChannel channel) {
+                    if (lines) {
+                        channel.pipeline().addLast(new LineBasedFrameDecoder(MAX_LINE));
+                    }
+                    channel.pipeline().addLast(perLoop.get(channel.eventLoop()));
+                }
+            };
+        }
+        StatsFile.publish(Paths.get(args[1]), ServerCounters.sum(all));
         try {
             Channel server = new ServerBootstrap().group(group)
                 .channel(EpollServerSocketChannel.class)
@@ -58,7 +92,7 @@ public final class NettyServer {
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[0])))
                 .sync()
                 .channel();
-            counters.listening();
+            all.forEach(ServerCounters::listening);
             server.closeFuture().sync();
         }
         finally {
@@ -66,7 +100,7 @@ public final class NettyServer {
         }
     }
 
-    /** Counts on the single event loop thread. */
+    /** Counts on the event loop thread it belongs to. */
     @ChannelHandler.Sharable
     static final class Counter extends ChannelInboundHandlerAdapter {
 

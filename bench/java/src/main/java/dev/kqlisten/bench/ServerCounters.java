@@ -1,5 +1,7 @@
 package dev.kqlisten.bench;
 
+import java.util.List;
+
 /**
  * What a reference server counts and {@link StatsFile} publishes: written by the server's one
  * I/O thread only, volatile so that the publisher thread reads current values. With
@@ -111,6 +113,51 @@ final class ServerCounters implements StatsFile.Source {
     @Override
     public boolean ready() {
         return this.ready;
+    }
+
+    /** The counts of several servers' threads (Netty with several event loops) as one source. */
+    static StatsFile.Source sum(List<ServerCounters> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        return new StatsFile.Source() {
+
+            @Override
+            public long bytes() {
+                return parts.stream().mapToLong(ServerCounters::bytes).sum();
+            }
+
+            @Override
+            public long reads() {
+                return parts.stream().mapToLong(ServerCounters::reads).sum();
+            }
+
+            @Override
+            public long accepted() {
+                return parts.stream().mapToLong(ServerCounters::accepted).sum();
+            }
+
+            @Override
+            public long closed() {
+                return parts.stream().mapToLong(ServerCounters::closed).sum();
+            }
+
+            @Override
+            public long messages() {
+                return parts.stream().mapToLong(ServerCounters::messages).sum();
+            }
+
+            @Override
+            public long written() {
+                return parts.stream().mapToLong(ServerCounters::written).sum();
+            }
+
+            @Override
+            public boolean ready() {
+                return parts.stream().allMatch(ServerCounters::ready);
+            }
+
+        };
     }
 
 }
