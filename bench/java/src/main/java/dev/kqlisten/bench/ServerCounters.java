@@ -1,6 +1,7 @@
 package dev.kqlisten.bench;
 
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * What a reference server counts and {@link StatsFile} publishes: written by the server's one
@@ -115,6 +116,14 @@ final class ServerCounters implements StatsFile.Source {
         return this.ready;
     }
 
+    private static long total(List<ServerCounters> parts, ToLongFunction<ServerCounters> count) {
+        long sum = 0;
+        for (ServerCounters part : parts) {
+            sum += count.applyAsLong(part);
+        }
+        return sum;
+    }
+
     /** The counts of several servers' threads (Netty with several event loops) as one source. */
     static StatsFile.Source sum(List<ServerCounters> parts) {
         if (parts.size() == 1) {
@@ -124,32 +133,32 @@ final class ServerCounters implements StatsFile.Source {
 
             @Override
             public long bytes() {
-                return parts.stream().mapToLong(ServerCounters::bytes).sum();
+                return total(parts, ServerCounters::bytes);
             }
 
             @Override
             public long reads() {
-                return parts.stream().mapToLong(ServerCounters::reads).sum();
+                return total(parts, ServerCounters::reads);
             }
 
             @Override
             public long accepted() {
-                return parts.stream().mapToLong(ServerCounters::accepted).sum();
+                return total(parts, ServerCounters::accepted);
             }
 
             @Override
             public long closed() {
-                return parts.stream().mapToLong(ServerCounters::closed).sum();
+                return total(parts, ServerCounters::closed);
             }
 
             @Override
             public long messages() {
-                return parts.stream().mapToLong(ServerCounters::messages).sum();
+                return total(parts, ServerCounters::messages);
             }
 
             @Override
             public long written() {
-                return parts.stream().mapToLong(ServerCounters::written).sum();
+                return total(parts, ServerCounters::written);
             }
 
             @Override
