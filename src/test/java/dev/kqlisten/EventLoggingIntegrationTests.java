@@ -73,6 +73,22 @@ class EventLoggingIntegrationTests {
     }
 
     @Test
+    void aProxiedConnectionIsLoggedWithItsClientAndItsProxy(CapturedOutput output) throws Exception {
+        try (ConfigurableApplicationContext context = TestApplication.start(backend(), "--kqlisten.logging.enabled=true",
+                "--logging.level.dev.kqlisten.boot.TcpEventLogger=debug",
+                "--kqlisten.listeners[0].proxy-protocol=required", "--kqlisten.listeners[0].trusted-proxies=127.0.0.1");
+                java.net.Socket proxy = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(),
+                        TestApplication.port(context))) {
+            proxy.getOutputStream()
+                .write("PROXY TCP4 203.0.113.7 198.51.100.1 40001 514\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            proxy.shutdownOutput();
+            assertThat(proxy.getInputStream().read()).isEqualTo(-1);
+            assertThat(output.getOut()).containsPattern(
+                    "\\[it] #\\d+ opened from 203\\.0\\.113\\.7:40001 via proxy 127\\.0\\.0\\.1:" + proxy.getLocalPort());
+        }
+    }
+
+    @Test
     void framingErrorsAndPartialMessagesAtDebugWithTheirOffsets(CapturedOutput output) throws Exception {
         try (ConfigurableApplicationContext context = TestApplication.start(backend(), "--kqlisten.logging.enabled=true",
                 "--logging.level.dev.kqlisten.boot.TcpEventLogger=debug", "--kqlisten.listeners[0].framing=lines",

@@ -1,5 +1,7 @@
 package dev.kqlisten.boot;
 
+import java.net.InetSocketAddress;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +48,16 @@ class TcpEventLogger {
     @EventListener
     void onOpened(TcpConnectionOpenedEvent event) {
         if (logger.isDebugEnabled()) {
-            logger.debug("[{}] #{} opened from {}", event.getListenerName(), event.getConnectionId(),
-                    SocketAddresses.format(event.getRemoteAddress()));
+            InetSocketAddress proxy = event.getConnection().proxyAddress();
+            if (proxy == null) {
+                logger.debug("[{}] #{} opened from {}", event.getListenerName(), event.getConnectionId(),
+                        SocketAddresses.format(event.getRemoteAddress()));
+            }
+            else {
+                logger.debug("[{}] #{} opened from {} via proxy {}", event.getListenerName(),
+                        event.getConnectionId(), SocketAddresses.format(event.getRemoteAddress()),
+                        SocketAddresses.format(proxy));
+            }
         }
     }
 
