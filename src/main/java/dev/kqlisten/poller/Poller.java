@@ -210,9 +210,7 @@ public final class Poller implements Runnable {
 
                             @Override
                             public void discarded(int fd) {
-                                Poller.this.multiplexer.forget(fd);
-                                Poller.this.sockets.close(fd);
-                                Poller.this.acceptor.descriptorClosed();
+                                closeUnopened(fd, true);
                             }
 
                             @Override
@@ -555,13 +553,18 @@ public final class Poller implements Runnable {
 
     /** Closes an accepted descriptor that is not opened, and reports why. */
     private void reject(int fd, boolean registered, InetSocketAddress address, RejectReason reason) {
+        closeUnopened(fd, registered);
+        this.stats.countRejected(reason);
+        this.listener.rejected(name(), address, reason);
+    }
+
+    /** Closes a descriptor that never became an open connection, and frees its slot in the budget. */
+    private void closeUnopened(int fd, boolean registered) {
         if (registered) {
             this.multiplexer.forget(fd);
         }
         this.sockets.close(fd);
         this.acceptor.descriptorClosed();
-        this.stats.countRejected(reason);
-        this.listener.rejected(name(), address, reason);
     }
 
     /** Opens a registered connection: its writer, its facts, the table, the opened callback. */
